@@ -1,0 +1,170 @@
+"""The `hayrick` command.
+
+```
+hayrick run PIPELINE.yml --query "Is it good for reading?" [--pipeline-name query] [--params JSON] [--debug] [--json]
+hayrick validate PIPELINE.yml [--pipeline-name N]
+hayrick draw PIPELINE.yml out.png [--pipeline-name N]
+```
+
+Errors in the file or the run are printed as one readable message and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from hayrick.errors import HayrickError, PipelineConfigError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except HayrickError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hayrick", description="Search and question answering pipelines.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a query through a pipeline from a YAML file")
+    run.add_argument("pipeline", type=Path, help="the pipeline YAML file")
+    run.add_argument("--query", required=True, help="the question or search terms")
+    run.add_argument("--pipeline-name", help="which pipeline of the file (default: the only one, or 'query')")
+    run.add_argument("--params", type=_json_arg, help='JSON, e.g. \'{"Retriever": {"top_k": 5}}\'')
+    run.add_argument("--debug", action="store_true", help="show each node's input, output and time")
+    run.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    run.set_defaults(func=cmd_run)
+
+    validate = commands.add_parser("validate", help="check a pipeline YAML file without building heavy components")
+    validate.add_argument("pipeline", type=Path)
+    validate.add_argument("--pipeline-name", help="check only this pipeline (default: all)")
+    validate.set_defaults(func=cmd_validate)
+
+    draw = commands.add_parser("draw", help="draw a pipeline of a YAML file to a PNG")
+    draw.add_argument("pipeline", type=Path)
+    draw.add_argument("output", type=Path, help="the PNG file to write")
+    draw.add_argument("--pipeline-name", help="which pipeline of the file (default: the only one, or 'query')")
+    draw.set_defaults(func=cmd_draw)
+    return parser
+
+
+def _json_arg(text: str) -> Any:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not valid JSON ({exc}); example: '{{\"Retriever\": {{\"top_k\": 5}}}}'")
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("must be a JSON object, like '{\"Retriever\": {\"top_k\": 5}}'")
+    return value
+
+
+def _default_pipeline_name(config: dict, given: str | None) -> str | None:
+    """The pipeline to use: the one asked for, the only one, or the one called 'query'."""
+    if given:
+        return given
+    names = [p.get("name") for p in config.get("pipelines") or [] if isinstance(p, dict)]
+    return "query" if len(names) > 1 and "query" in names else None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from hayrick.pipelines.base import Pipeline
+    from hayrick.pipelines.config import read_config
+
+    config = read_config(args.pipeline)
+    pipeline = Pipeline.load(config, pipeline_name=_default_pipeline_name(config, args.pipeline_name))
+    result = pipeline.run(query=args.query, params=args.params, debug=args.debug)
+    if args.json:
+        print(json.dumps(result, default=to_jsonable, indent=2, ensure_ascii=False))
+    else:
+        print(format_result(result))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from hayrick.pipelines.config import read_config, validate_config
+
+    graphs = validate_config(read_config(args.pipeline), args.pipeline_name)
+    for name, graph in graphs.items():
+        nodes = [n for n, d in graph.nodes(data=True) if d["type_name"] != "RootNode"]
+        print(f"{args.pipeline}: pipeline '{name}' is valid ({len(nodes)} nodes: {', '.join(nodes)})")
+    return 0
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    from hayrick.pipelines.config import read_config, validate_config
+    from hayrick.pipelines.draw import draw_graph
+
+    config = read_config(args.pipeline)
+    graphs = validate_config(config, _default_pipeline_name(config, args.pipeline_name))
+    if len(graphs) > 1:
+        raise PipelineConfigError(
+            f"{args.pipeline} defines {len(graphs)} pipelines ({', '.join(graphs)}); pick one with --pipeline-name."
+        )
+    path = draw_graph(next(iter(graphs.values())), args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def to_jsonable(value: Any) -> Any:
+    """`json.dumps` default: schema objects as dicts, numpy arrays as lists, sets as sorted lists."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if isinstance(value, Path):
+        return str(value)
+    return repr(value)
+
+
+def _snippet(text: Any, width: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def format_result(result: dict[str, Any]) -> str:
+    """A pipeline result as readable text: query, answers, documents, other outputs, debug timings."""
+    lines: list[str] = []
+    if "query" in result:
+        lines.append(f"Query: {result['query']}")
+    answers = result.get("answers")
+    if answers:
+        lines.append(f"Answers ({len(answers)}):")
+        for i, answer in enumerate(answers, 1):
+            score = f"  score {answer.score:.3f}" if getattr(answer, "score", None) is not None else ""
+            lines.append(f"  {i}. {answer.answer!r}{score}")
+            if getattr(answer, "context", None):
+                lines.append(f"     context: {_snippet(answer.context)}")
+    documents = result.get("documents")
+    if documents:
+        lines.append(f"Documents ({len(documents)}):")
+        for i, doc in enumerate(documents, 1):
+            if hasattr(doc, "content"):
+                score = f"  score {doc.score:.3f}" if doc.score is not None else ""
+                meta = f"  meta {_snippet(json.dumps(doc.meta, default=str), 80)}" if doc.meta else ""
+                lines.append(f"  {i}. [{doc.id[:10]}]{score}{meta}")
+                lines.append(f"     {_snippet(doc.content)}")
+            else:
+                lines.append(f"  {i}. {_snippet(doc)}")
+    for key, value in result.items():
+        if key in ("query", "answers", "documents", "params", "_debug") or value in (None, [], {}):
+            continue
+        lines.append(f"{key}: {_snippet(json.dumps(value, default=to_jsonable, ensure_ascii=False), 300)}")
+    if "_debug" in result:
+        lines.append("Debug:")
+        for name, info in result["_debug"].items():
+            lines.append(f"  {name}: {info['exec_time_ms']:.2f} ms, edge {info['edge']}, outputs {sorted(info['output'])}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

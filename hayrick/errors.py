@@ -1,0 +1,73 @@
+"""Every exception hayrick raises, in one shallow hierarchy.
+
+```
+HayrickError
+├── PipelineError
+│   ├── PipelineConfigError      a YAML file or config dict is wrong
+│   └── PipelineValidationError  a graph is wrong (unknown input, cycle, bad edge, bad params)
+├── NodeError                    a node failed while running (the original exception is chained)
+├── ComponentError               a component was built or defined wrongly (bad init argument, bad class)
+└── DocumentStoreError
+    └── DuplicateDocumentError   a document id exists already and duplicate_documents="fail"
+```
+
+Errors about bad values also subclass `ValueError`, and errors about bad types
+`TypeError`, so code that catches the built-in kinds keeps working. Every message
+names what is wrong, what was expected, what came, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class HayrickError(Exception):
+    """Root of every error hayrick raises."""
+
+
+class PipelineError(HayrickError):
+    """A pipeline could not be built, loaded or run."""
+
+
+class PipelineConfigError(PipelineError, ValueError):
+    """A pipeline configuration (YAML file, text or dict) is wrong."""
+
+
+class PipelineValidationError(PipelineError, ValueError):
+    """A pipeline graph or the parameters of a run are wrong."""
+
+
+class NodeError(HayrickError):
+    """A node raised an exception, or returned something that is not `(dict, edge)`, while running.
+
+    Attributes:
+        node_name: the node's name in the pipeline.
+        component_type: the node's class name.
+    """
+
+    def __init__(self, message: str, node_name: str | None = None, component_type: str | None = None):
+        super().__init__(message)
+        self.node_name = node_name
+        self.component_type = component_type
+
+
+class ComponentError(HayrickError, ValueError):
+    """A component class is defined wrongly, or a component was given invalid init arguments."""
+
+
+class DocumentStoreError(HayrickError):
+    """A document store operation failed."""
+
+
+class DuplicateDocumentError(DocumentStoreError, ValueError):
+    """A document with the same id exists already and `duplicate_documents="fail"` was asked for."""
+
+
+__all__ = [
+    "HayrickError",
+    "PipelineError",
+    "PipelineConfigError",
+    "PipelineValidationError",
+    "NodeError",
+    "ComponentError",
+    "DocumentStoreError",
+    "DuplicateDocumentError",
+]

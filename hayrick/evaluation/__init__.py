@@ -1,0 +1,3 @@
+"""Evaluation: metrics (pure functions), eval nodes, EvaluationResult, dataset loaders, plots."""
+
+__all__: list[str] = []

@@ -1,0 +1,400 @@
+"""Pipelines as YAML, in the Haystack 1.x format.
+
+```yaml
+version: "1.0"
+components:
+  - name: DocumentStore
+    type: InMemoryDocumentStore
+    params: {use_bm25: true}
+  - name: Retriever
+    type: BM25Retriever
+    params: {document_store: DocumentStore, top_k: 10}   # a string naming a component is a reference
+pipelines:
+  - name: query
+    nodes:
+      - {name: Retriever, inputs: [Query]}
+```
+
+Only `yaml.safe_load` reads files. Every error names the entry that is wrong
+(`components[1] 'Retriever'`, `pipelines[0] 'query' nodes[2]`) and the valid choices.
+Environment variables `{COMPONENT}_PARAMS_{PARAM}` (upper case; characters other than
+letters and digits in the component name become `_`) override parameters; their
+values are read as JSON where they parse (`10`, `true`, `["a"]`) and as text otherwise.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from hayrick.errors import ComponentError, HayrickError, PipelineConfigError, PipelineValidationError
+from hayrick.nodes.base import BaseComponent, component_type_name, describe_init_parameters, get_component_class
+from hayrick.pipelines.graph import ROOT_NODES, add_node_to_graph, order_pipeline_nodes
+
+CONFIG_VERSION = "1.0"
+_TOP_KEYS = ("version", "components", "pipelines")
+_COMPONENT_KEYS = ("name", "type", "params")
+_PIPELINE_KEYS = ("name", "nodes")
+_NODE_KEYS = ("name", "inputs")
+
+
+# ----------------------------------------------------------------------------- reading
+def read_config(source: str | os.PathLike | IO[str]) -> dict[str, Any]:
+    """Parse a YAML file path, YAML text or open stream into a config dict (safe_load only)."""
+    origin = "<text>"
+    if hasattr(source, "read"):
+        origin = getattr(source, "name", "<stream>")
+        text = source.read()  # type: ignore[union-attr]
+    elif isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and (os.path.exists(source) or source.endswith((".yml", ".yaml")))
+    ):
+        path = Path(source)
+        if not path.is_file():
+            raise PipelineConfigError(f"Pipeline file not found: {path}. Pass the path of a .yml file or YAML text.")
+        origin, text = str(path), path.read_text(encoding="utf-8")
+    elif isinstance(source, str):
+        text = source
+    else:
+        raise PipelineConfigError(
+            f"Cannot read a pipeline config from {type(source).__name__}: pass a path, YAML text, a stream or a dict."
+        )
+    try:
+        config = yaml.safe_load(io.StringIO(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PipelineConfigError(
+            f"{origin}: not valid YAML{where}: {problem}. Check the indentation there: list entries start with "
+            "'- ', and keys of one mapping line up under each other."
+        ) from None
+    if not isinstance(config, dict):
+        raise PipelineConfigError(
+            f"{origin}: a pipeline config is a mapping with the keys {', '.join(_TOP_KEYS)}; got {type(config).__name__}."
+        )
+    return config
+
+
+def _check_keys(entry: Any, valid: tuple[str, ...], where: str, indent_hint: str | None = None) -> dict:
+    if not isinstance(entry, dict):
+        raise PipelineConfigError(f"{where}: expected a mapping with keys {', '.join(valid)}, got {entry!r}.")
+    unknown = [k for k in entry if k not in valid]
+    if unknown:
+        hint = f" If it is a parameter, indent it under `{indent_hint}`." if indent_hint else ""
+        raise PipelineConfigError(
+            f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)}; "
+            f"valid keys: {', '.join(valid)}.{hint}"
+        )
+    return entry
+
+
+def normalize_config(config: Mapping[str, Any]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Check the structure of a config; return its components and pipelines by name.
+
+    Each component comes back as `{"name", "type", "params", "where"}`, each pipeline as
+    `{"name", "nodes": [{"name", "inputs"}], "where"}`.
+    """
+    _check_keys(config, _TOP_KEYS, "pipeline config")
+    raw_components = config.get("components") or []
+    raw_pipelines = config.get("pipelines")
+    if not isinstance(raw_components, list):
+        raise PipelineConfigError("`components` must be a list of entries with name, type and params.")
+    if not isinstance(raw_pipelines, list) or not raw_pipelines:
+        raise PipelineConfigError(
+            "`pipelines` must be a non-empty list, like: pipelines: [{name: query, nodes: [{name: Retriever, "
+            "inputs: [Query]}]}]."
+        )
+    components: dict[str, dict] = {}
+    for i, entry in enumerate(raw_components):
+        label = f"components[{i}]" + (f" '{entry.get('name')}'" if isinstance(entry, dict) and entry.get("name") else "")
+        _check_keys(entry, _COMPONENT_KEYS, label, indent_hint="params:")
+        name, type_name, params = entry.get("name"), entry.get("type"), entry.get("params")
+        if not isinstance(name, str) or not name:
+            raise PipelineConfigError(f"{label}: `name` must be a non-empty string, got {name!r}.")
+        if name in ROOT_NODES:
+            raise PipelineConfigError(f"{label}: '{name}' is reserved for a pipeline's root; rename the component.")
+        if name in components:
+            raise PipelineConfigError(f"{label}: a component named '{name}' is defined twice; names must be unique.")
+        if not isinstance(type_name, str) or not type_name:
+            raise PipelineConfigError(f"{label}: `type` must be a component class name, got {type_name!r}.")
+        if params is None:
+            params = {}
+        if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
+            raise PipelineConfigError(f"{label}: `params` must be a mapping of argument names to values, got {params!r}.")
+        components[name] = {"name": name, "type": type_name, "params": dict(params), "where": label}
+    pipelines: dict[str, dict] = {}
+    for i, entry in enumerate(raw_pipelines):
+        label = f"pipelines[{i}]" + (f" '{entry.get('name')}'" if isinstance(entry, dict) and entry.get("name") else "")
+        _check_keys(entry, _PIPELINE_KEYS, label)
+        name, nodes = entry.get("name"), entry.get("nodes")
+        if not isinstance(name, str) or not name:
+            raise PipelineConfigError(f"{label}: `name` must be a non-empty string, got {name!r}.")
+        if name in pipelines:
+            raise PipelineConfigError(f"{label}: a pipeline named '{name}' is defined twice; names must be unique.")
+        if not isinstance(nodes, list) or not nodes:
+            raise PipelineConfigError(f"{label}: `nodes` must be a non-empty list of {{name, inputs}} entries.")
+        checked = []
+        for j, node in enumerate(nodes):
+            node_label = f"{label} nodes[{j}]" + (
+                f" '{node.get('name')}'" if isinstance(node, dict) and node.get("name") else ""
+            )
+            _check_keys(node, _NODE_KEYS, node_label)
+            node_name, inputs = node.get("name"), node.get("inputs")
+            if node_name not in components:
+                raise PipelineConfigError(
+                    f"{node_label}: no component named {node_name!r}. Components defined: "
+                    f"{', '.join(components) or '(none)'}."
+                )
+            if isinstance(inputs, str):
+                inputs = [inputs]
+            if not isinstance(inputs, list) or not inputs or not all(isinstance(x, str) for x in inputs):
+                raise PipelineConfigError(
+                    f"{node_label}: `inputs` must be a non-empty list of node names like [Query] or "
+                    f"[Classifier.output_2], got {inputs!r}."
+                )
+            checked.append({"name": node_name, "inputs": inputs, "where": node_label})
+        pipelines[name] = {"name": name, "nodes": checked, "where": label}
+    return components, pipelines
+
+
+def select_pipeline(pipelines: dict[str, dict], pipeline_name: str | None) -> dict:
+    if pipeline_name is None:
+        if len(pipelines) == 1:
+            return next(iter(pipelines.values()))
+        raise PipelineConfigError(
+            f"The config defines {len(pipelines)} pipelines ({', '.join(pipelines)}); pass pipeline_name= "
+            "(or --pipeline-name) to pick one."
+        )
+    if pipeline_name not in pipelines:
+        raise PipelineConfigError(
+            f"No pipeline named '{pipeline_name}' in the config; valid pipeline names: {', '.join(pipelines)}."
+        )
+    return pipelines[pipeline_name]
+
+
+# ---------------------------------------------------------------------------- building
+def env_overrides(components: dict[str, dict], environ: Mapping[str, str] | None = None) -> None:
+    """Apply `{COMPONENT}_PARAMS_{PARAM}` environment variables to the components' params, in place."""
+    environ = os.environ if environ is None else environ
+    for name, component in components.items():
+        prefix = re.sub(r"[^A-Za-z0-9]", "_", name).upper() + "_PARAMS_"
+        for key, value in environ.items():
+            if key.startswith(prefix) and len(key) > len(prefix):
+                component["params"][key[len(prefix) :].lower()] = _parse_env_value(value)
+
+
+def _parse_env_value(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _references(params: dict, components: dict[str, dict]) -> list[str]:
+    found = []
+    for value in params.values():
+        values = value if isinstance(value, list) else [value]
+        found += [v for v in values if isinstance(v, str) and v in components and v not in found]
+    return found
+
+
+def _component_class(component: dict) -> type[BaseComponent]:
+    try:
+        return get_component_class(component["type"])
+    except ComponentError as exc:
+        raise PipelineConfigError(f"{component['where']}: {exc}") from None
+
+
+def build_component(name: str, components: dict[str, dict], built: dict[str, BaseComponent], chain: tuple = ()) -> BaseComponent:
+    """Build component `name`, building the components its params refer to first."""
+    if name in built:
+        return built[name]
+    component = components[name]
+    if name in chain:
+        raise PipelineConfigError(
+            f"{component['where']}: components refer to each other in a cycle ({' -> '.join(chain + (name,))})."
+        )
+    cls = _component_class(component)
+    params = dict(component["params"])
+    for ref in _references(params, components):
+        build_component(ref, components, built, chain + (name,))
+    for key, value in params.items():
+        if isinstance(value, list):
+            params[key] = [built.get(v, v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str) and value in built:
+            params[key] = built[value]
+    try:
+        instance = cls(**params)
+    except HayrickError as exc:
+        raise PipelineConfigError(f"{component['where']}: {exc}") from exc
+    except (TypeError, ValueError) as exc:
+        raise PipelineConfigError(
+            f"{component['where']}: {cls.__name__}(**params) failed: {exc}. Its parameters are: "
+            f"{describe_init_parameters(cls)}."
+        ) from exc
+    instance.name = name
+    built[name] = instance
+    return instance
+
+
+def build_pipeline(
+    config: Mapping[str, Any],
+    pipeline_name: str | None = None,
+    overwrite_with_env_variables: bool = True,
+    pipeline_class: type | None = None,
+) -> Any:
+    """Build the pipeline `pipeline_name` of `config`, constructing only the components it uses."""
+    from hayrick.pipelines.base import Pipeline
+
+    components, pipelines = normalize_config(config)
+    spec = select_pipeline(pipelines, pipeline_name)
+    if overwrite_with_env_variables:
+        env_overrides(components)
+    pipeline = (pipeline_class or Pipeline)()
+    built: dict[str, BaseComponent] = {}
+    for node in order_pipeline_nodes(spec["nodes"], spec["where"]):
+        component = build_component(node["name"], components, built)
+        try:
+            pipeline.add_node(component=component, name=node["name"], inputs=node["inputs"])
+        except PipelineValidationError as exc:
+            raise PipelineConfigError(f"{node['where']}: {exc}") from None
+    return pipeline
+
+
+def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None) -> dict[str, Any]:
+    """Check a config without building its components; return each checked pipeline's graph by name.
+
+    Types are resolved, params are bound to each class's `__init__` signature, and each
+    pipeline's graph is checked as `add_node` would (edges, joins, cycles, roots).
+    """
+    import networkx as nx
+
+    components, pipelines = normalize_config(config)
+    for component in components.values():
+        cls = _component_class(component)
+        try:
+            inspect.signature(cls.__init__).bind(None, **component["params"])
+        except TypeError as exc:
+            raise PipelineConfigError(
+                f"{component['where']}: {cls.__name__} does not take these params ({exc}). Its parameters are: "
+                f"{describe_init_parameters(cls)}."
+            ) from None
+    chosen = [select_pipeline(pipelines, pipeline_name)] if pipeline_name else list(pipelines.values())
+    graphs = {}
+    for spec in chosen:
+        graph = nx.DiGraph()
+        for node in order_pipeline_nodes(spec["nodes"], spec["where"]):
+            component = components[node["name"]]
+            cls = _component_class(component)
+            try:
+                add_node_to_graph(
+                    graph,
+                    node["name"],
+                    node["inputs"],
+                    outgoing_edges=cls._calculate_outgoing_edges(component["params"]),
+                    run_method=cls.run,
+                    type_name=cls.__name__,
+                )
+            except PipelineValidationError as exc:
+                raise PipelineConfigError(f"{node['where']}: {exc}") from None
+        graphs[spec["name"]] = graph
+    return graphs
+
+
+# ------------------------------------------------------------------------------ saving
+def pipeline_to_config(pipeline: Any, pipeline_name: str = "query") -> dict[str, Any]:
+    """The config dict of one pipeline."""
+    return pipelines_to_config({pipeline_name: pipeline})
+
+
+def pipelines_to_config(pipelines: Mapping[str, Any]) -> dict[str, Any]:
+    """One config dict holding several pipelines (a query and an indexing pipeline, say).
+
+    Components shared between the pipelines (the same object) are written once.
+    """
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for pipeline in pipelines.values():
+        for node_name, component in pipeline.components.items():
+            if id(component) not in names:
+                names[id(component)] = node_name
+                taken.add(node_name)
+    entries: list[dict[str, Any]] = []
+    written: set[int] = set()
+
+    def name_of(component: BaseComponent) -> str:
+        if id(component) not in names:
+            base = component.name or type(component).__name__
+            candidate, i = base, 2
+            while candidate in taken:
+                candidate, i = f"{base}_{i}", i + 1
+            names[id(component)] = candidate
+            taken.add(candidate)
+        return names[id(component)]
+
+    def emit(component: BaseComponent, chain: tuple[int, ...] = ()) -> None:
+        if id(component) in written:
+            return
+        if id(component) in chain:
+            raise PipelineConfigError(f"Component '{name_of(component)}' refers to itself through its parameters.")
+        def reference(other: BaseComponent) -> str:
+            emit(other, chain + (id(component),))
+            return name_of(other)
+
+        params = {
+            key: _to_yaml_value(value, reference, f"component '{name_of(component)}' ({type(component).__name__}) param '{key}'")
+            for key, value in component.init_parameters.items()
+        }
+        entry: dict[str, Any] = {"name": name_of(component), "type": component_type_name(type(component))}
+        if params:
+            entry["params"] = params
+        written.add(id(component))
+        entries.append(entry)
+
+    pipeline_entries = []
+    for pipeline_name, pipeline in pipelines.items():
+        nodes = []
+        for node_name, data in pipeline.graph.nodes(data=True):
+            if data["component"] is None:
+                continue
+            emit(data["component"])
+            nodes.append({"name": names[id(data["component"])], "inputs": list(data["inputs"])})
+        pipeline_entries.append({"name": pipeline_name, "nodes": nodes})
+    return {"version": CONFIG_VERSION, "components": entries, "pipelines": pipeline_entries}
+
+
+def _to_yaml_value(value: Any, ref: Any, where: str) -> Any:
+    if isinstance(value, BaseComponent):
+        return ref(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, (list, tuple)):
+        return [_to_yaml_value(v, ref, where) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_yaml_value(v, ref, where) for k, v in value.items()}
+    if hasattr(value, "item") and hasattr(value, "dtype"):  # numpy scalar
+        return value.item()
+    raise PipelineConfigError(
+        f"Cannot save {where}: a {type(value).__name__} has no YAML form. Give the component "
+        "parameters made of strings, numbers, booleans, lists, dicts or other components."
+    )
+
+
+def dump_config(config: Mapping[str, Any]) -> str:
+    """YAML text of a config dict (keys in config order)."""
+    return yaml.safe_dump(dict(config), sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+def save_pipelines(pipelines: Mapping[str, Any], path: str | os.PathLike) -> None:
+    """Write several pipelines (e.g. `{"query": q, "indexing": i}`) to one YAML file."""
+    Path(path).write_text(dump_config(pipelines_to_config(pipelines)), encoding="utf-8")

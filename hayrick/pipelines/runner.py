@@ -1,0 +1,157 @@
+"""Executing a pipeline graph.
+
+The graph is compiled once into an `ExecutionPlan` (nodes in topological order, each
+with its predecessors, the edges it may take and what its run method accepts), so a
+run is a plain loop: no graph queries, no signature inspection and no copies of the
+data that flows between nodes.
+
+Data flow, as in Haystack 1.x:
+- the root passes the inputs of `Pipeline.run` (`query`, `documents`, ...);
+- a node with one predecessor receives that predecessor's outputs, which are the
+  inputs it received updated with what it returned (so `query` flows through);
+- a join node (several predecessors, or a `run()` that takes `inputs`) receives the
+  root inputs plus `inputs=[outputs of each predecessor that ran]`;
+- a successor runs only if its predecessor took the edge it hangs on (or `output_all`);
+- the result is the root inputs updated with the outputs of each node that ran and
+  none of whose successors ran, in execution order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from hayrick.errors import NodeError
+from hayrick.nodes.base import BaseComponent, accepted_parameters, required_parameters
+from hayrick.pipelines.graph import edge_names, root_of
+from hayrick.pipelines.params import NodeSignature, route_params
+
+
+class PlannedNode:
+    """One node of an execution plan."""
+
+    __slots__ = ("name", "type_name", "method", "preds", "successors", "is_join", "signature", "required", "edges")
+
+    def __init__(self, name: str, component: BaseComponent, graph: nx.DiGraph, batch: bool):
+        self.name = name
+        self.type_name = type(component).__name__
+        self.method: Callable[..., Any] = component.run_batch if batch else component.run
+        self.preds = tuple((source, graph.edges[source, name]["label"]) for source in _ordered_inputs(graph, name))
+        self.successors = tuple(graph.successors(name))
+        names, takes_all = accepted_parameters(self.method)
+        required = required_parameters(self.method)
+        if batch and type(component).run_batch is BaseComponent.run_batch:
+            # The default run_batch loops over run(): it accepts what run() accepts, with queries for query.
+            names, takes_all = accepted_parameters(component.run)
+            required = required_parameters(component.run)
+            names = (names - {"query"}) | {"queries"}
+            required = frozenset("queries" if r == "query" else r for r in required)
+        self.signature = NodeSignature(names, takes_all, self.type_name)
+        self.required = required
+        self.is_join = len(self.preds) > 1 or ("inputs" in names and not takes_all)
+        self.edges = frozenset(edge_names(graph.nodes[name]["outgoing_edges"])) | {"output_all"}
+
+
+class ExecutionPlan:
+    """The nodes of a graph in topological order, ready to run (`batch` selects run_batch)."""
+
+    def __init__(self, graph: nx.DiGraph, batch: bool = False):
+        self.root = root_of(graph)
+        order = list(nx.topological_sort(graph))
+        self.nodes = [PlannedNode(n, graph.nodes[n]["component"], graph, batch) for n in order if n != self.root]
+        self.signatures = {node.name: node.signature for node in self.nodes}
+        self.method_name = "run_batch" if batch else "run"
+
+
+def _ordered_inputs(graph: nx.DiGraph, name: str) -> list[str]:
+    """Predecessors in the order the node's `inputs` list names them."""
+    from hayrick.pipelines.graph import parse_input
+
+    return [parse_input(text)[0] for text in graph.nodes[name]["inputs"]]
+
+
+def execute(
+    plan: ExecutionPlan, root_inputs: dict[str, Any], params: Mapping[str, Any] | None, debug: bool = False
+) -> dict[str, Any]:
+    """Run every node of `plan` that its predecessors route to, and assemble the result."""
+    routed = route_params(params, plan.signatures)
+    outputs: dict[str, dict[str, Any]] = {plan.root: root_inputs}  # type: ignore[dict-item]
+    taken: dict[str, str] = {plan.root: "output_1"}  # type: ignore[dict-item]
+    ran: list[PlannedNode] = []
+    debug_info: dict[str, Any] = {}
+    for node in plan.nodes:
+        arrivals = [outputs[s] for s, edge in node.preds if s in outputs and taken[s] in (edge, "output_all")]
+        if not arrivals:
+            continue
+        state = {**root_inputs, "inputs": arrivals} if node.is_join else arrivals[0]
+        node_debug = debug
+        node_params = routed.get(node.name)
+        if node_params:
+            if "debug" in node_params and not node.signature.accepts("debug"):
+                node_params = dict(node_params)
+                node_debug = bool(node_params.pop("debug"))
+            call = {**state, **node_params}
+        else:
+            call = state
+        signature = node.signature
+        kwargs = call if signature.takes_all else {k: v for k, v in call.items() if k in signature.names}
+        if not node.required <= kwargs.keys():
+            missing = ", ".join(sorted(node.required - kwargs.keys()))
+            raise NodeError(
+                f"Node '{node.name}' ({node.type_name}).{plan.method_name}() needs {missing}, but no predecessor "
+                f"output it and it was not passed to Pipeline.{plan.method_name}() or in params. "
+                f"Available: {', '.join(sorted(call)) or '(nothing)'}.",
+                node.name,
+                node.type_name,
+            )
+        start = time.perf_counter() if node_debug else 0.0
+        try:
+            result = node.method(**kwargs)
+        except Exception as exc:
+            raise NodeError(
+                f"Node '{node.name}' ({node.type_name}) failed: {type(exc).__name__}: {exc}", node.name, node.type_name
+            ) from exc
+        if type(result) is not tuple or len(result) != 2 or not isinstance(result[0], dict):
+            raise NodeError(
+                f"Node '{node.name}' ({node.type_name}).{plan.method_name}() must return (outputs: dict, edge: str), "
+                f"like ({{'documents': docs}}, 'output_1'); it returned {_short(result)}.",
+                node.name,
+                node.type_name,
+            )
+        out, edge = result
+        if edge not in node.edges:
+            raise NodeError(
+                f"Node '{node.name}' ({node.type_name}) returned edge {edge!r}; valid edges are "
+                f"{', '.join(sorted(node.edges))}. Set outgoing_edges on the class to add edges.",
+                node.name,
+                node.type_name,
+            )
+        merged = {**state, **out}
+        if node.is_join:
+            merged.pop("inputs", None)
+        outputs[node.name] = merged
+        taken[node.name] = edge
+        ran.append(node)
+        if node_debug:
+            debug_info[node.name] = {
+                "input": kwargs,
+                "output": out,
+                "edge": edge,
+                "exec_time_ms": (time.perf_counter() - start) * 1000.0,
+            }
+    result: dict[str, Any] = dict(root_inputs)
+    for node in ran:
+        if not any(s in taken for s in node.successors):
+            result.update(outputs[node.name])
+    result["params"] = dict(params) if params else {}
+    if debug_info:
+        result["_debug"] = debug_info
+    return result
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
