@@ -1,0 +1,549 @@
+"""The data model: `Document`, `Span`, `Answer`, `Label` and `MultiLabel` (pydantic v2).
+
+Every class converts to and from plain dicts and JSON with `to_dict`, `from_dict`, `to_json`
+and `from_json`, and `Cls.from_json(obj.to_json()) == obj` holds for all of them, numpy
+embeddings included. Objects are mutable and validated on assignment (`doc.embedding = [0.1]`
+stores a float32 array); a rejected assignment leaves the object as it was.
+
+Ids are stable across processes, machines and Python versions: `stable_hash`, the SHA-256 hex
+digest of canonical JSON. A document's id covers its content plus what `id_hash_keys` names;
+a label's id covers what makes two labels the same, so writing a label twice de-duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
+from pydantic_core import PydanticSerializationError, to_jsonable_python
+from typing_extensions import Self
+
+ContentType = Literal["text", "table", "image", "audio"]
+
+
+def _jsonable(value: Any) -> Any:
+    """Converts `value` to plain JSON types (numpy values, models and sets included).
+
+    Raises:
+        TypeError: `value` holds an object that has no JSON form.
+    """
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if isinstance(value, BaseModel):
+        return _jsonable(value.model_dump())
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_jsonable(v) for v in value), key=repr)
+    try:
+        return to_jsonable_python(value)  # datetime, Path, UUID, Decimal, Enum, ...
+    except PydanticSerializationError as exc:
+        raise TypeError(
+            f"Cannot convert a value of type {type(value).__name__} to JSON: {value!r:.80}. "
+            "Keep meta, filters and content to str, numbers, bool, None, lists and dicts."
+        ) from exc
+
+
+def stable_hash(value: Any) -> str:
+    """Returns the SHA-256 hex digest of the canonical JSON form of `value`.
+
+    The canonical form is `json.dumps(value, sort_keys=True, ensure_ascii=False,
+    separators=(",", ":"))` encoded as UTF-8, once numpy values are lists and numbers and
+    models are dicts (a `Span` is `{"start": s, "end": e}`).
+
+    Args:
+        value: anything JSON-compatible.
+
+    Returns:
+        A 64-character lower-case hex string, the same in every process and Python version.
+    """
+    text = json.dumps(_jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _to_embedding(value: Any) -> np.ndarray:
+    """Validates an embedding: a 1-D numeric sequence becomes a float32 numpy array (a copy)."""
+    try:
+        array = np.array(value, dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"Document.embedding must be a 1-D sequence of numbers, got {type(value).__name__}: {exc}"
+        ) from exc
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(
+            f"Document.embedding must be one non-empty 1-D vector, got shape {array.shape}. "
+            "Pass a single vector, e.g. `embeddings[i]`, not the whole matrix."
+        )
+    return array
+
+
+def _to_score(value: Any) -> float | None:
+    """Validates a score: None or a number (numpy scalars such as a reader's np.float32 included)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"score must be a number or None, got {type(value).__name__}: {value!r:.80}")
+    return float(value)
+
+
+Embedding = Annotated[
+    np.ndarray,
+    PlainValidator(_to_embedding),
+    PlainSerializer(lambda array: array.tolist(), when_used="json"),
+    WithJsonSchema({"type": "array", "items": {"type": "number"}}),
+]
+Score = Annotated[
+    float | None, PlainValidator(_to_score), WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "null"}]})
+]
+DocumentContent = Annotated[
+    str | list[list[Any]],
+    PlainValidator(lambda v: str(v) if isinstance(v, Path) else v),  # checked against content_type later
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "array"}}]}),
+]
+
+
+class _Schema(BaseModel):
+    """Shared base: positional arguments, validation on assignment, field-wise equality, dict/JSON helpers."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    _none_means_default: ClassVar[tuple[str, ...]] = ("meta",)  # None given for these = not given
+
+    def __init__(self, *args: Any, **data: Any) -> None:
+        # Positional arguments fill the fields in declaration order. pydantic also calls this from
+        # model_validate, with keywords only. Subclasses declare typed signatures under TYPE_CHECKING.
+        names = list(type(self).model_fields)
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}() takes at most {len(names)} positional arguments")
+        for name, value in zip(names, args):
+            if name in data:
+                raise TypeError(f"{type(self).__name__}() got multiple values for argument {name!r}")
+            data[name] = value
+        super().__init__(**data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_none_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if not (v is None and k in cls._none_means_default)}
+        return data
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        before = dict(self.__dict__)
+        try:
+            super().__setattr__(name, value)
+        except Exception:
+            self.__dict__.update(before)  # pydantic has stored the rejected value already
+            raise
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        for name in type(self).model_fields:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray):
+                if mine is None or theirs is None or not np.array_equal(mine, theirs, equal_nan=True):
+                    return False
+            elif mine != theirs:
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, so not hashable
+
+    def to_dict(self, field_map: dict[str, str] | None = None) -> dict[str, Any]:
+        """Returns a JSON-safe dict: embeddings as lists, nested objects as dicts.
+
+        Args:
+            field_map: `{"your_key": "field_name"}`; the field is written under your key.
+        """
+        inverse = {field: key for key, field in (field_map or {}).items()}
+        return {inverse.get(key, key): value for key, value in _jsonable(self.model_dump()).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], field_map: dict[str, str] | None = None) -> Self:
+        """Builds an object from a dict such as `to_dict` returns.
+
+        Args:
+            data: the fields, nested objects as dicts.
+            field_map: `{"your_key": "field_name"}`; your key is read as that field.
+        """
+        return cls.model_validate({(field_map or {}).get(key, key): value for key, value in data.items()})
+
+    def to_json(self, field_map: dict[str, str] | None = None) -> str:
+        """Returns `to_dict(field_map)` as a JSON string."""
+        return json.dumps(self.to_dict(field_map), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str | bytes, field_map: dict[str, str] | None = None) -> Self:
+        """Builds an object from a JSON string such as `to_json` returns."""
+        return cls.from_dict(json.loads(data), field_map)
+
+
+class Document(_Schema):
+    """A unit of content to search: a text passage, a table, or the path of an image or audio file.
+
+    Attributes:
+        content: a str for "text"; a list of rows (lists) for "table"; a file path for "image"/"audio".
+        content_type: "text", "table", "image" or "audio".
+        id: given, or `stable_hash({"content": content, ...})` with one more entry per `id_hash_keys`
+            item: "content_type", "meta" (the whole meta) or "meta.<key>" (written "key" or "meta.key").
+        meta: free-form metadata; document stores filter on it.
+        score: relevance set by a retriever or ranker.
+        embedding: a float32 1-D numpy array (lists and other arrays are converted).
+        id_hash_keys: what the id covers besides the content (see `id`).
+
+    Example:
+        >>> doc = Document("Berlin is the capital.", meta={"item_id": "B1"}, id_hash_keys=["item_id"])
+        >>> doc.id == Document("Berlin is the capital.", meta={"item_id": "B2"}, id_hash_keys=["item_id"]).id
+        False
+        >>> Document.from_json(doc.to_json()) == doc
+        True
+        >>> Document.from_dict({"text": "Old style.", "item_id": "B3"}).meta
+        {'item_id': 'B3'}
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    _none_means_default: ClassVar[tuple[str, ...]] = ("id", "meta")
+
+    content: DocumentContent
+    content_type: ContentType = "text"
+    id: str = Field(default=None, description="Derived from content (+ id_hash_keys) when not given.")  # type: ignore[assignment]
+    meta: dict[str, Any] = Field(default_factory=dict)
+    score: Score = None
+    embedding: Embedding | None = None
+    id_hash_keys: list[str] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            content: str | Sequence[Sequence[Any]] | Path,
+            content_type: ContentType = "text",
+            id: str | None = None,
+            meta: dict[str, Any] | None = None,
+            score: float | None = None,
+            embedding: np.ndarray | Sequence[float] | None = None,
+            id_hash_keys: list[str] | None = None,
+        ) -> None: ...
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_text_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "text" in data and "content" not in data:  # Haystack 1.x documents
+            data = {("content" if k == "text" else k): v for k, v in data.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _check_content_and_set_id(self) -> Self:
+        content, kind = self.content, self.content_type
+        if kind == "table":
+            if not isinstance(content, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in content):
+                raise ValueError(
+                    f"Document.content must be a list of rows (lists) when content_type='table', got "
+                    f"{type(content).__name__}. For a DataFrame pass [df.columns.tolist(), *df.values.tolist()]."
+                )
+            self.__dict__["content"] = [list(row) for row in content]
+        elif not isinstance(content, str):
+            what = "the text" if kind == "text" else f"the path of the {kind} file"
+            raise ValueError(
+                f"Document.content must be a str ({what}) when content_type={kind!r}, got "
+                f"{type(content).__name__}: {content!r:.80}. Pass a str, or content_type='table' for rows."
+            )
+        if self.id is None:
+            self.__dict__["id"] = stable_hash(self._id_payload())
+        return self
+
+    def _id_payload(self) -> dict[str, Any]:
+        """Returns what the id covers, keyed "content", "content_type", "meta" or "meta.<key>"."""
+        payload: dict[str, Any] = {"content": self.content}
+        for key in self.id_hash_keys or []:
+            if key in ("content", "content_type", "meta"):
+                payload[key] = getattr(self, key)
+                continue
+            meta_key = key.removeprefix("meta.")
+            if meta_key not in self.meta:
+                choices = ["'content'", "'content_type'", "'meta'", *(f"{k!r} (or 'meta.{k}')" for k in self.meta)]
+                raise ValueError(
+                    f"Document.id_hash_keys has {key!r}, which is neither a Document field nor a key in meta. "
+                    f"Valid choices: {', '.join(choices)}."
+                )
+            payload[f"meta.{meta_key}"] = self.meta[meta_key]
+        return payload
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], field_map: dict[str, str] | None = None) -> Self:
+        """Builds a Document from a dict as Haystack 1.x does.
+
+        The older key `text` is read as `content`, and keys that are not Document fields go
+        into `meta`, so `{"content": "...", "item_id": "B1"}` works.
+
+        Args:
+            data: the document's fields.
+            field_map: `{"your_key": "field_name"}`, e.g. `{"body": "content"}`.
+        """
+        fields: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, value in data.items():
+            name = (field_map or {}).get(key, key)
+            (fields if name in cls.model_fields else extra)[name] = value
+        if "content" not in fields and "text" in extra:
+            fields["content"] = extra.pop("text")
+        fields["meta"] = {**(fields.get("meta") or {}), **extra}
+        return cls.model_validate(fields)
+
+    def __repr__(self) -> str:
+        text = str(self.content)
+        parts = [f"id={self.id[:12]!r}", f"content={text if len(text) <= 60 else text[:57] + '...'!r}"]
+        if self.content_type != "text":
+            parts.insert(1, f"content_type={self.content_type!r}")
+        if self.score is not None:
+            parts.append(f"score={self.score:.4g}")
+        if self.embedding is not None:
+            parts.append(f"embedding=<{self.embedding.shape[0]} floats>")
+        return f"Document({', '.join(parts)})"
+
+    __str__ = __repr__
+
+
+class Span(_Schema):
+    """A half-open character range `[start, end)` in a document or a context.
+
+    Example:
+        >>> span = Span(0, 6)
+        >>> "Berlin is big"[span.start:span.end]
+        'Berlin'
+    """
+
+    start: int
+    end: int
+
+    if TYPE_CHECKING:
+
+        def __init__(self, start: int, end: int) -> None: ...
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Self:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"Span needs 0 <= start <= end, got start={self.start}, end={self.end}.")
+        return self
+
+
+class Answer(_Schema):
+    """An answer to a query: extracted from documents, generated, or from elsewhere.
+
+    Answers sort by score with `None` lowest, so `sorted(answers, reverse=True)` puts the best first.
+
+    Example:
+        >>> best = Answer("Berlin", score=0.9, context="Berlin is the capital.",
+        ...               offsets_in_context=[Span(0, 6)], document_ids=["d1"])
+        >>> max([best, Answer("Bonn", score=0.1)]).answer
+        'Berlin'
+    """
+
+    answer: str
+    type: Literal["generative", "extractive", "other"] = "extractive"
+    score: Score = None
+    context: str | None = None
+    offsets_in_document: list[Span] | None = None
+    offsets_in_context: list[Span] | None = None
+    document_ids: list[str] | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            answer: str,
+            type: Literal["generative", "extractive", "other"] = "extractive",
+            score: float | None = None,
+            context: str | None = None,
+            offsets_in_document: list[Span] | None = None,
+            offsets_in_context: list[Span] | None = None,
+            document_ids: list[str] | None = None,
+            meta: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Answer):
+            return NotImplemented
+        return (self.score is not None, self.score or 0.0) < (other.score is not None, other.score or 0.0)
+
+
+class Label(_Schema):
+    """One annotation of a query: the document, the answer (if any), and whether both are correct.
+
+    `no_answer` defaults to True when there is no answer or its text is "". `id` defaults to the
+    `stable_hash` of query, answer text and offsets, document id, both correctness flags, origin
+    and filters, so the same label written twice gets the same id.
+
+    Example:
+        >>> label = Label(query="capital of Germany?", document=Document("Berlin is the capital."),
+        ...               is_correct_answer=True, is_correct_document=True, origin="gold-label",
+        ...               answer=Answer("Berlin"))
+        >>> label.no_answer
+        False
+    """
+
+    _none_means_default: ClassVar[tuple[str, ...]] = ("id", "no_answer", "meta")
+
+    query: str
+    document: Document
+    is_correct_answer: bool
+    is_correct_document: bool
+    origin: Literal["user-feedback", "gold-label"]
+    answer: Answer | None = None
+    no_answer: bool = Field(default=None, description="Derived from answer when not given.")  # type: ignore[assignment]
+    pipeline_id: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+    filters: dict[str, Any] | None = None
+    id: str = Field(default=None, description="Derived from the label's content when not given.")  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _derive_no_answer_and_id(self) -> Self:
+        answer = self.answer
+        text = answer.answer if answer is not None else None
+        if self.no_answer is None:
+            self.__dict__["no_answer"] = not text
+        elif self.no_answer and text:
+            raise ValueError(f"Label has no_answer=True but also the answer {text!r}; drop one of them.")
+        elif not self.no_answer and text == "":
+            raise ValueError('Label has no_answer=False but its answer is ""; pass no_answer=True or an answer.')
+        if self.id is None:
+            self.__dict__["id"] = stable_hash({
+                "query": self.query,
+                "answer": text,
+                "offsets_in_document": answer.offsets_in_document if answer is not None else None,
+                "offsets_in_context": answer.offsets_in_context if answer is not None else None,
+                "document_id": self.document.id,
+                "is_correct_answer": self.is_correct_answer,
+                "is_correct_document": self.is_correct_document,
+                "origin": self.origin,
+                "filters": self.filters,
+            })
+        return self
+
+
+class MultiLabel(_Schema):
+    """All labels for one query, aggregated as in Haystack 1.x: what evaluation compares against.
+
+    `drop_negative_labels` drops labels whose answer and document are both incorrect;
+    `drop_no_answers` drops no-answer labels. The aggregates (`query`, `answers`, `no_answer`,
+    `document_ids`, `contexts`, `offsets_in_documents`, `offsets_in_contexts`, `filters`, `id`)
+    are read-only properties over the labels kept.
+
+    Example:
+        >>> label = Label(query="capital?", document=Document("Berlin is the capital."),
+        ...               is_correct_answer=True, is_correct_document=True, origin="gold-label",
+        ...               answer=Answer("Berlin"))
+        >>> MultiLabel([label]).answers
+        ['Berlin']
+    """
+
+    labels: list[Label]
+    drop_negative_labels: bool = False
+    drop_no_answers: bool = False
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self, labels: list[Label], drop_negative_labels: bool = False, drop_no_answers: bool = False
+        ) -> None: ...
+
+    @model_validator(mode="after")
+    def _drop_and_check(self) -> Self:
+        if not self.labels:
+            raise ValueError("MultiLabel needs at least one Label, got an empty list.")
+        kept = self.labels
+        if self.drop_negative_labels:
+            kept = [label for label in kept if label.is_correct_answer or label.is_correct_document]
+        if self.drop_no_answers:
+            kept = [label for label in kept if not label.no_answer]
+        if not kept:
+            flags = " and ".join(f for f in ("drop_negative_labels", "drop_no_answers") if getattr(self, f))
+            raise ValueError(
+                f"MultiLabel: {flags} dropped all {len(self.labels)} labels of query "
+                f"{self.labels[0].query!r}; keep some labels or leave the flag off."
+            )
+        self.__dict__["labels"] = kept
+        _ = self.query, self.filters  # raise now, not on first use
+        return self
+
+    @property
+    def query(self) -> str:
+        """The one query all labels share."""
+        queries = list(dict.fromkeys(label.query for label in self.labels))
+        if len(queries) > 1:
+            raise ValueError(f"MultiLabel labels must share one query, got {len(queries)}: {queries!r}.")
+        return queries[0]
+
+    @property
+    def filters(self) -> dict[str, Any] | None:
+        """The filters all labels share (None when they have none)."""
+        distinct: list[dict[str, Any] | None] = []
+        for label in self.labels:
+            if label.filters not in distinct:
+                distinct.append(label.filters)
+        if len(distinct) > 1:
+            query = self.labels[0].query
+            raise ValueError(f"MultiLabel labels of query {query!r} have different filters: {distinct!r}.")
+        return distinct[0]
+
+    @property
+    def no_answer(self) -> bool:
+        """True when every label is a no-answer label."""
+        return all(label.no_answer for label in self.labels)
+
+    @property
+    def _answered(self) -> list[Answer]:
+        answers = [label.answer for label in self.labels if not label.no_answer]
+        return [answer for answer in answers if answer is not None and answer.answer]
+
+    @property
+    def answers(self) -> list[str]:
+        """The non-empty answer texts in label order; `[""]` when every label is a no-answer."""
+        return [""] if self.no_answer else [answer.answer for answer in self._answered]
+
+    @property
+    def offsets_in_documents(self) -> list[Span]:
+        """The answer spans in their documents (empty for no-answers)."""
+        return [span for answer in self._answered for span in answer.offsets_in_document or []]
+
+    @property
+    def offsets_in_contexts(self) -> list[Span]:
+        """The answer spans in their contexts (empty for no-answers)."""
+        return [span for answer in self._answered for span in answer.offsets_in_context or []]
+
+    @property
+    def document_ids(self) -> list[str]:
+        """The document ids of the labels that are not no-answers."""
+        return [label.document.id for label in self.labels if not label.no_answer]
+
+    @property
+    def contexts(self) -> list[str]:
+        """The document contents (as str) of the labels that are not no-answers."""
+        return [str(label.document.content) for label in self.labels if not label.no_answer]
+
+    @property
+    def id(self) -> str:
+        """The `stable_hash` of the sorted label ids."""
+        return stable_hash(sorted(label.id for label in self.labels))
+
+    def __repr__(self) -> str:
+        return f"MultiLabel(query={self.query!r}, answers={self.answers!r}, labels={len(self.labels)})"
+
+    __str__ = __repr__
+
+
+__all__ = ["Answer", "ContentType", "Document", "Label", "MultiLabel", "Span", "stable_hash"]

@@ -1,0 +1,45 @@
+"""The README's promises: its test command is what CI runs, and its main job runs."""
+
+from __future__ import annotations
+
+import re
+import runpy
+
+import pytest
+
+
+def readme_commands(repo_root) -> list[str]:
+    return re.findall(r"```bash\n(.*?)\n```", (repo_root / "README.md").read_text(), re.S)[:2]
+
+
+def test_ci_runs_exactly_the_readme_test_command(repo_root):
+    install, test = readme_commands(repo_root)
+    assert "pip install torch==2.13.0" in install
+    ci = (repo_root / ".ci" / "run").read_text().splitlines()
+    assert test in ci, f"{test!r} is not a line of .ci/run"
+    assert ci.index("python -m pip install -q torch==2.13.0") < ci.index(test)
+
+
+def test_readme_main_job_runs(repo_root, capsys):
+    install, _ = readme_commands(repo_root)
+    script = install.split("&& python ")[-1]
+    runpy.run_path(str(repo_root / script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "[B0074BW614] The battery lasts a week of reading" in out
+    assert "Products mentioning 'bass': ['B00001P4ZH']" in out
+    assert "it gives the same results" in out
+
+
+def test_shared_folder_has_the_models_and_datasets(shared_dir):
+    assert (shared_dir / "models" / "minilm-l6-squad" / "config.json").is_file()
+    assert (shared_dir / "datasets" / "squad").is_dir()
+
+
+@pytest.mark.parametrize("module", ["hayrick", "hayrick.pipelines", "hayrick.nodes", "hayrick.cli"])
+def test_import_stays_light(module):
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print(sorted(m for m in ('torch', 'transformers', 'faiss', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
