@@ -2,6 +2,7 @@
 
 ```
 hayrick run PIPELINE.yml --query "Is it good for reading?" [--pipeline-name query] [--params JSON] [--debug] [--json]
+hayrick index PIPELINE.yml PATH... [--pipeline-name indexing] [--batch-size 16]
 hayrick validate PIPELINE.yml [--pipeline-name N]
 hayrick draw PIPELINE.yml out.png [--pipeline-name N]
 ```
@@ -43,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the whole result as JSON")
     run.set_defaults(func=cmd_run)
 
+    index = commands.add_parser("index", help="index files and folders with an indexing pipeline (root File)")
+    index.add_argument("pipeline", type=Path, help="the pipeline YAML file")
+    index.add_argument("paths", type=Path, nargs="+", help="files, or folders to walk")
+    index.add_argument("--pipeline-name", help="which pipeline of the file (default: the only one, or 'indexing')")
+    index.add_argument("--batch-size", type=int, default=16, help="files per pipeline run (default 16)")
+    index.set_defaults(func=cmd_index)
+
     validate = commands.add_parser("validate", help="check a pipeline YAML file without building heavy components")
     validate.add_argument("pipeline", type=Path)
     validate.add_argument("--pipeline-name", help="check only this pipeline (default: all)")
@@ -66,12 +74,12 @@ def _json_arg(text: str) -> Any:
     return value
 
 
-def _default_pipeline_name(config: dict, given: str | None) -> str | None:
-    """The pipeline to use: the one asked for, the only one, or the one called 'query'."""
+def _default_pipeline_name(config: dict, given: str | None, preferred: str = "query") -> str | None:
+    """The pipeline to use: the one asked for, the only one, or the one called `preferred`."""
     if given:
         return given
     names = [p.get("name") for p in config.get("pipelines") or [] if isinstance(p, dict)]
-    return "query" if len(names) > 1 and "query" in names else None
+    return preferred if len(names) > 1 and preferred in names else None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -86,6 +94,65 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print(format_result(result))
     return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from hayrick.pipelines.base import Pipeline
+    from hayrick.pipelines.config import read_config
+    from hayrick.stores.base import BaseDocumentStore
+
+    if args.batch_size < 1:
+        raise PipelineConfigError(f"--batch-size must be at least 1, got {args.batch_size}.")
+    config = read_config(args.pipeline)
+    pipeline = Pipeline.load(config, pipeline_name=_default_pipeline_name(config, args.pipeline_name, "indexing"))
+    if pipeline.root_node != "File":
+        raise PipelineConfigError(
+            f"{args.pipeline}: the pipeline to index with must start at File, this one starts at "
+            f"{pipeline.root_node}; pick the indexing pipeline with --pipeline-name."
+        )
+    files = collect_files(args.paths, _supported_extensions(pipeline))
+    if not files:
+        raise PipelineConfigError(f"No files to index under {', '.join(map(str, args.paths))}.")
+    by_extension: dict[str, list[Path]] = {}
+    for path in files:
+        by_extension.setdefault(path.suffix.lower(), []).append(path)
+    documents = 0
+    with tqdm(total=len(files), desc="Indexing", unit="file") as bar:
+        for group in by_extension.values():
+            for start in range(0, len(group), args.batch_size):
+                batch = group[start : start + args.batch_size]
+                result = pipeline.run(file_paths=[str(p) for p in batch])
+                documents += len(result.get("documents") or [])
+                bar.update(len(batch))
+    stores = pipeline.get_nodes_by_class(BaseDocumentStore)
+    held = f"; the store now holds {stores[0].get_document_count()} documents" if stores else ""
+    print(f"Indexed {len(files)} files into {documents} documents{held}.")
+    return 0
+
+
+def _supported_extensions(pipeline: Any) -> set[str] | None:
+    """The extensions the pipeline's FileTypeClassifier routes, or None (take every file)."""
+    for component in pipeline.components.values():
+        types = getattr(component, "supported_types", None)
+        if types:
+            return {f".{t.lower().lstrip('.')}" for t in types}
+    return None
+
+
+def collect_files(paths: Sequence[Path], extensions: set[str] | None) -> list[Path]:
+    """Files given, and the files under folders given (sorted), keeping only `extensions` if set."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files += [p for p in found if extensions is None or p.suffix.lower() in extensions]
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise PipelineConfigError(f"{path} is neither a file nor a folder.")
+    return files
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -7,8 +7,10 @@ HayrickError
 │   └── PipelineValidationError  a graph is wrong (unknown input, cycle, bad edge, bad params)
 ├── NodeError                    a node failed while running (the original exception is chained)
 ├── ComponentError               a component was built or defined wrongly (bad init argument, bad class)
+├── FileConversionError          a file could not be converted to documents
 └── DocumentStoreError
-    └── DuplicateDocumentError   a document id exists already and duplicate_documents="fail"
+    ├── DuplicateDocumentError   a document id exists already and duplicate_documents="fail"
+    └── FilterError              a filter is malformed (unknown operator, wrong shape)
 ```
 
 Errors about bad values also subclass `ValueError`, and errors about bad types
@@ -53,12 +55,20 @@ class ComponentError(HayrickError, ValueError):
     """A component class is defined wrongly, or a component was given invalid init arguments."""
 
 
+class FileConversionError(HayrickError, ValueError):
+    """A file could not be read or converted (bad encoding, damaged PDF)."""
+
+
 class DocumentStoreError(HayrickError):
     """A document store operation failed."""
 
 
 class DuplicateDocumentError(DocumentStoreError, ValueError):
     """A document with the same id exists already and `duplicate_documents="fail"` was asked for."""
+
+
+class FilterError(DocumentStoreError, ValueError):
+    """A filter is malformed: an unknown operator or a value of the wrong shape."""
 
 
 __all__ = [
@@ -68,6 +78,8 @@ __all__ = [
     "PipelineValidationError",
     "NodeError",
     "ComponentError",
+    "FileConversionError",
     "DocumentStoreError",
     "DuplicateDocumentError",
+    "FilterError",
 ]

@@ -57,7 +57,7 @@ import inspect
 import logging
 import threading
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any
 
 from hayrick.errors import ComponentError, NodeError
 
@@ -69,7 +69,7 @@ ENTRY_POINT_GROUP = "hayrick.nodes"
 class BaseComponent(ABC):
     """Base class of every pipeline node. See the module docstring for the contract."""
 
-    outgoing_edges: ClassVar[int] = 1
+    outgoing_edges: int = 1
     #: Set by `Pipeline.add_node`; used as the component's name in saved configs.
     name: str | None = None
 

@@ -9,8 +9,9 @@ Data flow, as in Haystack 1.x:
 - the root passes the inputs of `Pipeline.run` (`query`, `documents`, ...);
 - a node with one predecessor receives that predecessor's outputs, which are the
   inputs it received updated with what it returned (so `query` flows through);
-- a join node (several predecessors, or a `run()` that takes `inputs`) receives the
-  root inputs plus `inputs=[outputs of each predecessor that ran]`;
+- a join node (several predecessors) receives the root inputs plus
+  `inputs=[outputs of each predecessor that ran]`; a node whose `run()` takes `inputs`
+  but has one predecessor receives that predecessor's outputs and `inputs=[them]`;
 - a successor runs only if its predecessor took the edge it hangs on (or `output_all`);
 - the result is the root inputs updated with the outputs of each node that ran and
   none of whose successors ran, in execution order.
@@ -33,7 +34,9 @@ from hayrick.pipelines.params import NodeSignature, route_params
 class PlannedNode:
     """One node of an execution plan."""
 
-    __slots__ = ("name", "type_name", "method", "preds", "successors", "is_join", "signature", "required", "edges")
+    __slots__ = (
+        "name", "type_name", "method", "preds", "successors", "is_join", "wants_inputs", "signature", "required", "edges"
+    )
 
     def __init__(self, name: str, component: BaseComponent, graph: nx.DiGraph, batch: bool):
         self.name = name
@@ -51,7 +54,8 @@ class PlannedNode:
             required = frozenset("queries" if r == "query" else r for r in required)
         self.signature = NodeSignature(names, takes_all, self.type_name)
         self.required = required
-        self.is_join = len(self.preds) > 1 or ("inputs" in names and not takes_all)
+        self.is_join = len(self.preds) > 1
+        self.wants_inputs = "inputs" in names and not takes_all
         self.edges = frozenset(edge_names(graph.nodes[name]["outgoing_edges"])) | {"output_all"}
 
 
@@ -86,7 +90,12 @@ def execute(
         arrivals = [outputs[s] for s, edge in node.preds if s in outputs and taken[s] in (edge, "output_all")]
         if not arrivals:
             continue
-        state = {**root_inputs, "inputs": arrivals} if node.is_join else arrivals[0]
+        if node.is_join:
+            state = {**root_inputs, "inputs": arrivals}
+        elif node.wants_inputs:  # a join-capable node with one predecessor gets both forms
+            state = {**arrivals[0], "inputs": arrivals}
+        else:
+            state = arrivals[0]
         node_debug = debug
         node_params = routed.get(node.name)
         if node_params:
@@ -130,7 +139,7 @@ def execute(
                 node.type_name,
             )
         merged = {**state, **out}
-        if node.is_join:
+        if node.is_join or node.wants_inputs:
             merged.pop("inputs", None)
         outputs[node.name] = merged
         taken[node.name] = edge

@@ -1,0 +1,282 @@
+"""`BaseConverter`: the contract every file converter follows (text, PDF, Markdown, ...).
+
+A converter turns files into `Document`s. `convert()` does one file; `run()` does a list of
+files for a pipeline whose root is `File`:
+
+```python
+from hayrick import Pipeline
+from hayrick.nodes.file_converter import TextConverter
+
+p = Pipeline()
+p.add_node(TextConverter(), "TextConverter", ["File"])
+docs = p.run(file_paths=["a.txt", "b.txt"], meta={"source": "wiki"})["documents"]
+```
+
+Every document's `meta` holds `name` (the file name) and `file_path` (the path as given),
+then the `meta` passed for that file (which wins on a clash).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from abc import abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from tqdm import tqdm
+
+from hayrick.nodes.base import BaseComponent
+from hayrick.schema import Document
+
+logger = logging.getLogger(__name__)
+
+FilePath = str | os.PathLike
+MetaArg = dict[str, Any] | Sequence[dict[str, Any] | None] | None
+
+#: Show a progress bar only when converting at least this many files.
+PROGRESS_BAR_MIN_FILES = 20
+
+
+class BaseConverter(BaseComponent):
+    """Base class of file converters: implement `convert()`, get `run()` and `run_batch()`.
+
+    Args:
+        remove_numeric_tables: drop lines where more than 40% of the words hold a digit and that
+            do not end with "." (a heuristic for numeric tables, as in Haystack 1.x). Useful for
+            QA with readers that cannot read tables.
+        valid_languages: ISO 639-1 codes (`["en", "de"]`); a file whose text is detected as another
+            language is logged as a warning (it may have been decoded wrongly). Needs `langdetect`.
+        id_hash_keys: what the document ids cover besides the content (see `Document`).
+        progress_bar: show a progress bar when converting many files.
+
+    Example:
+        >>> class Upper(BaseConverter):
+        ...     def convert(self, file_path, meta=None, encoding=None, id_hash_keys=None, **kwargs):
+        ...         text = Path(file_path).read_text().upper()
+        ...         return [Document(content=text, meta=self.file_meta(file_path, meta))]
+        >>> Upper().run(file_paths=["notes.txt"])[0]["documents"]  # doctest: +SKIP
+    """
+
+    outgoing_edges: ClassVar[int] = 1
+
+    def __init__(
+        self,
+        remove_numeric_tables: bool = False,
+        valid_languages: list[str] | None = None,
+        id_hash_keys: list[str] | None = None,
+        progress_bar: bool = True,
+    ) -> None:
+        if valid_languages is not None:
+            if isinstance(valid_languages, str) or not all(isinstance(x, str) for x in valid_languages):
+                raise TypeError(
+                    f"{type(self).__name__}: valid_languages must be a list of ISO 639-1 codes like ['en', 'de'], "
+                    f"got {valid_languages!r}."
+                )
+            _import_langdetect(type(self).__name__)
+        self.remove_numeric_tables = remove_numeric_tables
+        self.valid_languages = list(valid_languages) if valid_languages else None
+        self.id_hash_keys = id_hash_keys
+        self.progress_bar = progress_bar
+
+    @abstractmethod
+    def convert(
+        self,
+        file_path: FilePath,
+        meta: dict[str, Any] | None = None,
+        encoding: str | None = None,
+        id_hash_keys: list[str] | None = None,
+        *,
+        remove_numeric_tables: bool | None = None,
+        valid_languages: list[str] | None = None,
+    ) -> list[Document]:
+        """Convert one file into documents.
+
+        Args:
+            file_path: the file to read.
+            meta: meta data for its documents (added after `name` and `file_path`).
+            encoding: the text encoding, where the format has one (default: the converter's).
+            id_hash_keys: overrides the converter's `id_hash_keys`.
+            remove_numeric_tables: overrides the converter's setting.
+            valid_languages: overrides the converter's setting.
+
+        Raises:
+            FileNotFoundError: the file does not exist.
+            ValueError: the file cannot be read in this format.
+        """
+
+    def run(
+        self,
+        file_paths: FilePath | Sequence[FilePath],
+        meta: MetaArg = None,
+        remove_numeric_tables: bool | None = None,
+        valid_languages: list[str] | None = None,
+        encoding: str | None = None,
+        id_hash_keys: list[str] | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """Convert every file of `file_paths`; returns `({"documents": [...]}, "output_1")`.
+
+        Args:
+            file_paths: one path or a list of paths.
+            meta: one dict for every file, or a list with one dict (or None) per file.
+            remove_numeric_tables, valid_languages, encoding, id_hash_keys: override the
+                converter's settings for this call.
+        """
+        documents = self.convert_files(
+            file_paths,
+            meta,
+            remove_numeric_tables=remove_numeric_tables,
+            valid_languages=valid_languages,
+            encoding=encoding,
+            id_hash_keys=id_hash_keys,
+        )
+        return {"documents": documents}, "output_1"
+
+    def run_batch(  # type: ignore[override]
+        self,
+        file_paths: FilePath | Sequence[FilePath] | Sequence[Sequence[FilePath]],
+        meta: MetaArg | Sequence[MetaArg] = None,
+        remove_numeric_tables: bool | None = None,
+        valid_languages: list[str] | None = None,
+        encoding: str | None = None,
+        id_hash_keys: list[str] | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """Like `run()`; a list of lists of paths gives a list of lists of documents.
+
+        With grouped `file_paths`, `meta` is one dict for every file or a list with one entry per
+        group (each a dict, a list of dicts aligned with the group's files, or None).
+        """
+        options = {
+            "remove_numeric_tables": remove_numeric_tables,
+            "valid_languages": valid_languages,
+            "encoding": encoding,
+            "id_hash_keys": id_hash_keys,
+        }
+        if isinstance(file_paths, (str, os.PathLike)) or not all(
+            isinstance(group, (list, tuple)) for group in file_paths
+        ):
+            return self.run(file_paths, meta, **options)  # type: ignore[arg-type]
+        groups = list(file_paths)
+        if meta is None or isinstance(meta, dict):
+            group_metas: list[Any] = [meta] * len(groups)
+        else:
+            group_metas = list(meta)
+            if len(group_metas) != len(groups):
+                raise ValueError(
+                    f"{type(self).__name__}.run_batch: meta has {len(group_metas)} entries but file_paths has "
+                    f"{len(groups)} groups. Pass one dict for all files, or one entry per group."
+                )
+        documents = [self.convert_files(g, m, **options) for g, m in zip(groups, group_metas, strict=True)]  # type: ignore[arg-type]
+        return {"documents": documents}, "output_1"
+
+    def convert_files(
+        self, file_paths: FilePath | Sequence[FilePath], meta: MetaArg = None, **options: Any
+    ) -> list[Document]:
+        """Convert several files (the work behind `run()`); `options` go to `convert()`."""
+        paths = [file_paths] if isinstance(file_paths, (str, os.PathLike)) else list(file_paths)
+        metas = self._align_meta(paths, meta)
+        show = self.progress_bar and len(paths) >= PROGRESS_BAR_MIN_FILES
+        documents: list[Document] = []
+        for path, file_meta in tqdm(
+            list(zip(paths, metas, strict=True)),
+            desc=f"Converting ({type(self).__name__})",
+            unit="files",
+            disable=not show,
+        ):
+            documents.extend(self.convert(path, meta=file_meta, **options))
+        return documents
+
+    def _align_meta(self, paths: list[Any], meta: MetaArg) -> list[dict[str, Any] | None]:
+        if meta is None or isinstance(meta, dict):
+            return [meta] * len(paths)
+        if isinstance(meta, (str, bytes)) or not isinstance(meta, Sequence):
+            raise TypeError(
+                f"{type(self).__name__}: meta must be a dict for every file or a list with one dict per file, "
+                f"got {type(meta).__name__}."
+            )
+        metas = list(meta)
+        if len(metas) != len(paths):
+            raise ValueError(
+                f"{type(self).__name__}: meta has {len(metas)} entries but file_paths has {len(paths)}. "
+                "Pass one dict for all files, or a list with one dict (or None) per file, in the same order."
+            )
+        for i, item in enumerate(metas):
+            if item is not None and not isinstance(item, dict):
+                raise TypeError(f"{type(self).__name__}: meta[{i}] must be a dict or None, got {type(item).__name__}.")
+        return metas
+
+    # ------------------------------------------------------------------ helpers for subclasses
+    def check_file(self, file_path: FilePath) -> Path:
+        """`file_path` as a `Path`; raises `FileNotFoundError` (or `IsADirectoryError`) naming it."""
+        if not isinstance(file_path, (str, os.PathLike)):
+            raise TypeError(
+                f"{type(self).__name__}: a file path must be a str or a Path, got {type(file_path).__name__}: "
+                f"{file_path!r:.80}."
+            )
+        path = Path(file_path)
+        if not path.exists():
+            raise FileNotFoundError(f"{type(self).__name__}: file not found: {os.fspath(file_path)!r}.")
+        if path.is_dir():
+            raise IsADirectoryError(
+                f"{type(self).__name__}: {os.fspath(file_path)!r} is a folder, not a file. Pass the files in it, "
+                "e.g. [str(p) for p in Path(folder).glob('*.txt')]."
+            )
+        return path
+
+    @staticmethod
+    def file_meta(file_path: FilePath, meta: dict[str, Any] | None) -> dict[str, Any]:
+        """`{"name": <file name>, "file_path": <path as given>}` updated with `meta`."""
+        return {"name": Path(file_path).name, "file_path": os.fspath(file_path), **(meta or {})}
+
+    def clean_text(
+        self,
+        text: str,
+        file_path: FilePath,
+        remove_numeric_tables: bool | None = None,
+        valid_languages: list[str] | None = None,
+    ) -> str:
+        """Apply `remove_numeric_tables` page by page and check the language; returns the text."""
+        if remove_numeric_tables if remove_numeric_tables is not None else self.remove_numeric_tables:
+            text = "\f".join(_drop_numeric_lines(page) for page in text.split("\f"))
+        languages = valid_languages if valid_languages is not None else self.valid_languages
+        if languages and not self.validate_language(text, languages):
+            logger.warning(
+                "The language of %s is not one of %s. The file may have been decoded with the wrong encoding.",
+                os.fspath(file_path),
+                languages,
+            )
+        return text
+
+    def validate_language(self, text: str, valid_languages: list[str] | None = None) -> bool:
+        """Whether `text` is in one of `valid_languages` (True when none are given). Needs `langdetect`."""
+        languages = valid_languages if valid_languages is not None else self.valid_languages
+        if not languages or not text.strip():
+            return True
+        langdetect = _import_langdetect(type(self).__name__)
+        try:
+            return langdetect.detect(text) in languages
+        except langdetect.lang_detect_exception.LangDetectException:
+            return False
+
+
+def _drop_numeric_lines(page: str) -> str:
+    kept = []
+    for line in page.split("\n"):
+        words = line.split()
+        digits = [w for w in words if any(c.isdigit() for c in w)]
+        if words and len(digits) / len(words) > 0.4 and not line.strip().endswith("."):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _import_langdetect(owner: str) -> Any:
+    try:
+        import langdetect
+    except ImportError as exc:
+        raise ImportError(
+            f"{owner}: valid_languages needs the langdetect package: pip install langdetect "
+            "(or leave valid_languages out)."
+        ) from exc
+    return langdetect

@@ -1,0 +1,90 @@
+"""`BaseRetriever`: what every retriever shares (the node adapter and batch handling)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+from hayrick.errors import ComponentError
+from hayrick.nodes.base import BaseComponent
+from hayrick.schema import Document
+
+
+class BaseRetriever(BaseComponent):
+    """A node that finds the documents relevant to a query in a document store.
+
+    Subclasses implement `retrieve()`; `run`, `run_batch` and `retrieve_batch` come from here.
+    """
+
+    outgoing_edges = 1
+
+    def __init__(self, document_store: Any, top_k: int = 10):
+        from hayrick.stores.base import BaseDocumentStore
+
+        if not isinstance(document_store, BaseDocumentStore):
+            raise ComponentError(
+                f"{type(self).__name__}: document_store must be a document store (e.g. InMemoryDocumentStore()), "
+                f"got {type(document_store).__name__}."
+            )
+        check_top_k(top_k, type(self).__name__)
+        self.document_store = document_store
+        self.top_k = top_k
+
+    @abstractmethod
+    def retrieve(
+        self,
+        query: str,
+        filters: Mapping[str, Any] | None = None,
+        top_k: int | None = None,
+        index: str | None = None,
+        scale_score: bool | None = None,
+    ) -> list[Document]:
+        """The `top_k` documents most relevant to `query` that pass `filters`, best first."""
+
+    def retrieve_batch(
+        self,
+        queries: list[str],
+        filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None = None,
+        top_k: int | None = None,
+        index: str | None = None,
+        scale_score: bool | None = None,
+    ) -> list[list[Document]]:
+        """`retrieve` for each query; `filters` is one dict for all queries or a list with one per query."""
+        if isinstance(filters, list):
+            if len(filters) != len(queries):
+                raise ComponentError(
+                    f"{type(self).__name__}.retrieve_batch: {len(filters)} filters for {len(queries)} queries; "
+                    "give one filter dict for all queries or one per query."
+                )
+            per_query = filters
+        else:
+            per_query = [filters] * len(queries)
+        return [self.retrieve(q, filters=f, top_k=top_k, index=index, scale_score=scale_score) for q, f in zip(queries, per_query)]
+
+    def run(
+        self,
+        query: str,
+        filters: Mapping[str, Any] | None = None,
+        top_k: int | None = None,
+        index: str | None = None,
+        scale_score: bool | None = None,
+    ) -> tuple[dict, str]:
+        documents = self.retrieve(query, filters=filters, top_k=top_k, index=index, scale_score=scale_score)
+        return {"documents": documents}, "output_1"
+
+    def run_batch(
+        self,
+        queries: list[str],
+        filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None = None,
+        top_k: int | None = None,
+        index: str | None = None,
+        scale_score: bool | None = None,
+    ) -> tuple[dict, str]:
+        documents = self.retrieve_batch(queries, filters=filters, top_k=top_k, index=index, scale_score=scale_score)
+        return {"documents": documents}, "output_1"
+
+
+def check_top_k(top_k: Any, owner: str) -> None:
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        raise ComponentError(f"{owner}: top_k must be a positive int, got {top_k!r}.")

@@ -1,0 +1,294 @@
+"""The document store contract.
+
+A document store holds documents (text, meta, optional embedding) and labels in named
+indexes, answers filtered queries (`get_all_documents(filters=...)`), BM25 queries
+(`query`) and vector queries (`query_by_embedding`). Every store passes the one shared
+suite in `tests/stores/store_suite.py`; the filter language is `hayrick.stores.filters`.
+
+A store is also a node: in an indexing pipeline, `run(documents)` writes what the
+converters and the PreProcessor produced.
+
+```python
+store = InMemoryDocumentStore(use_bm25=True)
+store.write_documents([{"content": "Great for reading.", "meta": {"item_id": "B0074BW614"}}])
+store.query("reading", filters={"item_id": ["B0074BW614"]}, top_k=3)
+```
+
+Writes are all or nothing: a batch is validated (types, duplicates) before anything is
+written, so a bad document never leaves half a batch behind.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import numpy as np
+
+from hayrick.errors import DocumentStoreError, DuplicateDocumentError
+from hayrick.nodes.base import BaseComponent
+from hayrick.schema import Document, Label, MultiLabel
+
+DuplicatePolicy = Literal["overwrite", "skip", "fail"]
+DUPLICATE_POLICIES = ("overwrite", "skip", "fail")
+SIMILARITIES = ("dot_product", "cosine")
+
+
+class BaseDocumentStore(BaseComponent):
+    """Base class of every document store. Subclasses implement the abstract methods."""
+
+    outgoing_edges = 1
+    index: str = "document"
+    label_index: str = "label"
+    similarity: str = "dot_product"
+    duplicate_documents: str = "overwrite"
+    #: Whether `query()` (BM25) works on this store as configured.
+    supports_bm25: bool = False
+
+    # ------------------------------------------------------------------ documents
+    @abstractmethod
+    def write_documents(
+        self,
+        documents: Iterable[Document | Mapping[str, Any]],
+        index: str | None = None,
+        batch_size: int = 10_000,
+        duplicate_documents: DuplicatePolicy | None = None,
+    ) -> int:
+        """Write documents (or dicts with `content`/`text` and `meta`); return how many were written."""
+
+    @abstractmethod
+    def get_all_documents(
+        self, index: str | None = None, filters: Mapping[str, Any] | None = None, return_embedding: bool | None = None
+    ) -> list[Document]:
+        """Every document of `index` that passes `filters`, in insertion order."""
+
+    @abstractmethod
+    def get_documents_by_id(self, ids: list[str], index: str | None = None) -> list[Document]:
+        """The documents with these ids (unknown ids are left out), in the order of `ids`."""
+
+    def get_document_by_id(self, id: str, index: str | None = None) -> Document | None:
+        """The document with this id, or None."""
+        found = self.get_documents_by_id([id], index=index)
+        return found[0] if found else None
+
+    @abstractmethod
+    def get_document_count(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        index: str | None = None,
+        only_documents_without_embedding: bool = False,
+    ) -> int:
+        """How many documents pass `filters`."""
+
+    @abstractmethod
+    def delete_documents(
+        self, index: str | None = None, ids: list[str] | None = None, filters: Mapping[str, Any] | None = None
+    ) -> None:
+        """Delete the documents with `ids` that pass `filters` (both None: every document of the index)."""
+
+    @abstractmethod
+    def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
+        """Merge `meta` into the document's meta (keys given replace old values)."""
+
+    def delete_index(self, index: str) -> None:
+        """Delete every document and label of `index`."""
+        self.delete_documents(index=index)
+        self.delete_labels(index=index)
+
+    # -------------------------------------------------------------------- search
+    def query(
+        self,
+        query: str,
+        filters: Mapping[str, Any] | None = None,
+        top_k: int = 10,
+        index: str | None = None,
+        scale_score: bool = True,
+        all_terms_must_match: bool = False,
+    ) -> list[Document]:
+        """BM25 search. Stores without a BM25 index raise `DocumentStoreError`."""
+        raise DocumentStoreError(
+            f"{type(self).__name__} has no BM25 index; use InMemoryDocumentStore(use_bm25=True) or "
+            "SQLDocumentStore for keyword search, or an EmbeddingRetriever with this store."
+        )
+
+    def query_by_embedding(
+        self,
+        query_emb: np.ndarray,
+        filters: Mapping[str, Any] | None = None,
+        top_k: int = 10,
+        index: str | None = None,
+        return_embedding: bool | None = None,
+        scale_score: bool = True,
+    ) -> list[Document]:
+        """Vector search. Stores without embeddings raise `DocumentStoreError`."""
+        raise DocumentStoreError(
+            f"{type(self).__name__} does not store embeddings; use InMemoryDocumentStore or FAISSDocumentStore."
+        )
+
+    def update_embeddings(
+        self,
+        retriever: Any,
+        index: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        update_existing_embeddings: bool = True,
+        batch_size: int = 10_000,
+    ) -> None:
+        """Compute embeddings with `retriever.embed_documents` and store them."""
+        raise DocumentStoreError(f"{type(self).__name__} does not store embeddings.")
+
+    # -------------------------------------------------------------------- labels
+    @abstractmethod
+    def write_labels(self, labels: Iterable[Label | Mapping[str, Any]], index: str | None = None) -> None:
+        """Write labels; a label with an id that exists replaces it."""
+
+    @abstractmethod
+    def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> list[Label]:
+        """Every label of `index` whose `meta` passes `filters`."""
+
+    @abstractmethod
+    def delete_labels(
+        self, index: str | None = None, ids: list[str] | None = None, filters: Mapping[str, Any] | None = None
+    ) -> None:
+        """Delete labels by id and/or filters (both None: every label of the index)."""
+
+    def get_label_count(self, index: str | None = None) -> int:
+        return len(self.get_all_labels(index=index))
+
+    def get_all_labels_aggregated(
+        self,
+        index: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        open_domain: bool = True,
+        drop_negative_labels: bool = False,
+        drop_no_answers: bool = False,
+        aggregate_by_meta: str | list[str] | None = None,
+    ) -> list[MultiLabel]:
+        """Labels grouped into one `MultiLabel` per question.
+
+        Args:
+            open_domain: group by query (and filters) only; False also groups by document id.
+            drop_negative_labels: leave out labels that mark neither a correct answer nor document.
+            drop_no_answers: leave out no-answer labels.
+            aggregate_by_meta: meta key(s) that also separate groups (e.g. "item_id").
+        """
+        keys = [aggregate_by_meta] if isinstance(aggregate_by_meta, str) else list(aggregate_by_meta or [])
+        groups: dict[tuple, list[Label]] = {}
+        for label in self.get_all_labels(index=index, filters=filters):
+            if drop_negative_labels and not (label.is_correct_answer or label.is_correct_document):
+                continue
+            if drop_no_answers and label.no_answer:
+                continue
+            key: tuple = (label.query, _freeze(label.filters), tuple(_freeze(label.meta.get(k)) for k in keys))
+            if not open_domain:
+                key += (label.document.id,)
+            groups.setdefault(key, []).append(label)
+        return [MultiLabel(labels=group) for group in groups.values()]
+
+    # ---------------------------------------------------------------------- node
+    def run(
+        self,
+        documents: list[Document | Mapping[str, Any]],
+        index: str | None = None,
+        duplicate_documents: DuplicatePolicy | None = None,
+    ) -> tuple[dict, str]:
+        """Write `documents` (the node role of a store in indexing pipelines)."""
+        written = self.write_documents(documents, index=index, duplicate_documents=duplicate_documents)
+        return {"documents": documents, "written": written}, "output_1"
+
+    # ------------------------------------------------------------------- helpers
+    def _resolve_duplicates(
+        self, documents: Iterable[Document | Mapping[str, Any]], index: str, policy: str | None
+    ) -> list[Document]:
+        """Normalise a batch and apply the duplicates policy; raise before anything is written."""
+        policy = policy or self.duplicate_documents
+        check_duplicate_policy(policy)
+        docs = to_documents(documents)
+        unique: dict[str, Document] = {}
+        repeated = []
+        for doc in docs:
+            if doc.id in unique:
+                repeated.append(doc.id)
+            unique[doc.id] = doc  # the last copy in a batch wins, as with overwrite
+        if policy == "overwrite":
+            return list(unique.values())
+        existing = {d.id for d in self.get_documents_by_id(list(unique), index=index)}
+        if policy == "fail" and (existing or repeated):
+            ids = sorted(existing | set(repeated))
+            raise DuplicateDocumentError(
+                f"{len(ids)} document id(s) exist already in index '{index}' or repeat in the batch "
+                f"({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''}); nothing was written. "
+                "Pass duplicate_documents='skip' to keep the stored ones or 'overwrite' to replace them."
+            )
+        return [d for d in unique.values() if d.id not in existing]
+
+
+def check_duplicate_policy(policy: str) -> None:
+    if policy not in DUPLICATE_POLICIES:
+        raise DocumentStoreError(
+            f"duplicate_documents must be one of {', '.join(DUPLICATE_POLICIES)}, got {policy!r}."
+        )
+
+
+def check_similarity(similarity: str) -> None:
+    if similarity not in SIMILARITIES:
+        raise DocumentStoreError(f"similarity must be one of {', '.join(SIMILARITIES)}, got {similarity!r}.")
+
+
+def to_documents(documents: Iterable[Document | Mapping[str, Any]]) -> list[Document]:
+    """Documents, or dicts with `content` (or the older `text`) and `meta`, as Documents."""
+    if isinstance(documents, (str, bytes, Document)) or isinstance(documents, Mapping):
+        raise DocumentStoreError(
+            f"documents must be a list of Document objects or dicts, got a single {type(documents).__name__}; "
+            "wrap it in a list."
+        )
+    result = []
+    for i, doc in enumerate(documents):
+        if isinstance(doc, Document):
+            result.append(doc)
+        elif isinstance(doc, Mapping):
+            try:
+                result.append(Document.from_dict(dict(doc)))
+            except (TypeError, ValueError) as exc:
+                raise DocumentStoreError(f"documents[{i}] is not a valid document: {exc}") from exc
+        else:
+            raise DocumentStoreError(
+                f"documents[{i}] is a {type(doc).__name__}; write Document objects or dicts with 'content' and 'meta'."
+            )
+    return result
+
+
+def to_labels(labels: Iterable[Label | Mapping[str, Any]]) -> list[Label]:
+    result = []
+    for i, label in enumerate(labels):
+        if isinstance(label, Label):
+            result.append(label)
+        elif isinstance(label, Mapping):
+            try:
+                result.append(Label.from_dict(dict(label)))
+            except (TypeError, ValueError) as exc:
+                raise DocumentStoreError(f"labels[{i}] is not a valid label: {exc}") from exc
+        else:
+            raise DocumentStoreError(f"labels[{i}] is a {type(label).__name__}; write Label objects or dicts.")
+    return result
+
+
+def scale_bm25_score(score: float) -> float:
+    """Map a BM25 score to (0, 1) as Haystack 1.x does: sigmoid(score / 8)."""
+    return 1.0 / (1.0 + math.exp(-score / 8.0))
+
+
+def scale_similarity(score: float, similarity: str) -> float:
+    """Map a vector similarity to [0, 1]: cosine via (s + 1) / 2, dot product via sigmoid(s / 100)."""
+    if similarity == "cosine":
+        return (score + 1.0) / 2.0
+    return 1.0 / (1.0 + math.exp(-score / 100.0))
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set)):
+        return tuple(_freeze(v) for v in value)
+    return value

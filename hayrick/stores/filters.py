@@ -1,0 +1,221 @@
+"""The filter language, implemented once: parsing, in-memory matching, and a fold that stores translate to SQL.
+
+Filters select documents by their `meta`:
+
+```python
+{"item_id": ["B0074BW614"], "split": "train"}           # a list means $in, a value $eq; keys are ANDed
+{"$or": [{"split": "train"}, {"rating": {"$gte": 4}}]}  # logical operators: $and, $or, $not
+{"date": {"$gte": "2020-01-01", "$lt": "2021-01-01"}}   # several operators on one field are ANDed
+{"$not": {"item_id": {"$in": ["B00", "B01"]}}}
+```
+
+Comparison operators: `$eq $ne $in $nin $gt $gte $lt $lte`. Logical operators take a
+dict (its entries ANDed) or a list of dicts.
+
+Semantics, the same in every store:
+- a missing field matches `$ne` and `$nin` and nothing else;
+- a meta value that is a list matches `$eq v` if it contains v, `$in [..]` if any element is
+  in the list, `$ne`/`$nin` if none is, and a range if any element is in the range;
+- values compare within one kind only: numbers with numbers (bools count as numbers),
+  strings with strings (so ISO dates compare as dates); a number never equals a string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union
+
+from hayrick.errors import FilterError
+
+COMPARISON_OPERATORS = ("$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte")
+LOGICAL_OPERATORS = ("$and", "$or", "$not")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`field op value`: a leaf of the filter tree."""
+
+    field: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Logical:
+    """`$and`, `$or` or `$not` over child conditions (`$not` negates the AND of its children)."""
+
+    op: str
+    conditions: tuple[FilterNode, ...]
+
+
+FilterNode = Union[Comparison, Logical]
+
+
+def parse_filters(filters: Mapping[str, Any] | None) -> FilterNode | None:
+    """Parse a filter dict into a tree; None or {} means "no filter".
+
+    Raises:
+        FilterError: an unknown operator, or a value of the wrong shape, with the fix.
+    """
+    if filters is None:
+        return None
+    if not isinstance(filters, Mapping):
+        raise FilterError(
+            f"filters must be a dict like {{'item_id': ['B00'], 'rating': {{'$gte': 4}}}}, got {type(filters).__name__}."
+        )
+    if not filters:
+        return None
+    return _parse_mapping(filters)
+
+
+def _parse_mapping(filters: Mapping[str, Any]) -> FilterNode:
+    conditions = [_parse_entry(key, value) for key, value in filters.items()]
+    return conditions[0] if len(conditions) == 1 else Logical("$and", tuple(conditions))
+
+
+def _parse_entry(key: str, value: Any) -> FilterNode:
+    if not isinstance(key, str):
+        raise FilterError(f"Filter keys must be strings (meta field names or operators), got {key!r}.")
+    if key in LOGICAL_OPERATORS:
+        if isinstance(value, Mapping):
+            children = [_parse_entry(k, v) for k, v in value.items()]
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            children = [_parse_mapping(v) for v in value]
+        else:
+            raise FilterError(f"'{key}' takes a dict of conditions or a list of dicts, got {value!r}.")
+        if not children:
+            raise FilterError(f"'{key}' needs at least one condition.")
+        if key == "$not":
+            inner = children[0] if len(children) == 1 else Logical("$and", tuple(children))
+            return Logical("$not", (inner,))
+        return Logical(key, tuple(children))
+    if key.startswith("$"):
+        raise FilterError(
+            f"Unknown operator '{key}' at the top of a filter. Logical operators: {', '.join(LOGICAL_OPERATORS)}; "
+            f"comparison operators go under a field: {{'rating': {{'$gte': 4}}}}."
+        )
+    if isinstance(value, Mapping):
+        if not value:
+            raise FilterError(f"Filter on '{key}' is an empty dict; give a value, a list, or {{'$op': value}}.")
+        comparisons = []
+        for op, operand in value.items():
+            if op in LOGICAL_OPERATORS:
+                raise FilterError(
+                    f"'{op}' cannot go under the field '{key}'; put it at the top: {{'{op}': [{{'{key}': ...}}, ...]}}."
+                )
+            if op not in COMPARISON_OPERATORS:
+                raise FilterError(
+                    f"Unknown operator '{op}' on field '{key}'; valid operators: {', '.join(COMPARISON_OPERATORS)}."
+                )
+            comparisons.append(_comparison(key, op, operand))
+        return comparisons[0] if len(comparisons) == 1 else Logical("$and", tuple(comparisons))
+    if isinstance(value, (list, tuple, set)):
+        return _comparison(key, "$in", list(value))
+    return _comparison(key, "$eq", value)
+
+
+def _comparison(field: str, op: str, value: Any) -> Comparison:
+    if op in ("$in", "$nin"):
+        if not isinstance(value, (list, tuple, set)):
+            raise FilterError(f"'{op}' on field '{field}' takes a list of values, got {value!r}.")
+        for v in value:
+            _check_scalar(field, op, v)
+        return Comparison(field, op, tuple(value))
+    _check_scalar(field, op, value)
+    if op in ("$gt", "$gte", "$lt", "$lte") and (value is None or isinstance(value, bool)):
+        raise FilterError(f"'{op}' on field '{field}' needs a number or a string (e.g. an ISO date), got {value!r}.")
+    return Comparison(field, op, value)
+
+
+def _check_scalar(field: str, op: str, value: Any) -> None:
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise FilterError(
+            f"'{op}' on field '{field}' compares with a string, number, bool or None, got {type(value).__name__}."
+        )
+
+
+# ---------------------------------------------------------------------------------- matching
+def _kind(value: Any) -> str | None:
+    if isinstance(value, (int, float)):  # bool is an int
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return _kind(a) == _kind(b) and _kind(a) is not None and a == b
+
+
+def _compare(a: Any, op: str, b: Any) -> bool:
+    if _kind(a) is None or _kind(a) != _kind(b):
+        return False
+    if op == "$gt":
+        return a > b
+    if op == "$gte":
+        return a >= b
+    if op == "$lt":
+        return a < b
+    return a <= b
+
+
+def _match_comparison(node: Comparison, meta: Mapping[str, Any]) -> bool:
+    if node.field not in meta:
+        return node.op in ("$ne", "$nin")
+    value = meta[node.field]
+    values = value if isinstance(value, (list, tuple)) else (value,)
+    op = node.op
+    if op == "$eq":
+        return any(_equal(v, node.value) for v in values)
+    if op == "$ne":
+        return not any(_equal(v, node.value) for v in values)
+    if op == "$in":
+        return any(_equal(v, c) for v in values for c in node.value)
+    if op == "$nin":
+        return not any(_equal(v, c) for v in values for c in node.value)
+    return any(_compare(v, op, node.value) for v in values)
+
+
+def matches(node: FilterNode | None, meta: Mapping[str, Any]) -> bool:
+    """Whether a document with this `meta` passes the parsed filter `node`."""
+    if node is None:
+        return True
+    if isinstance(node, Comparison):
+        return _match_comparison(node, meta)
+    if node.op == "$and":
+        return all(matches(c, meta) for c in node.conditions)
+    if node.op == "$or":
+        return any(matches(c, meta) for c in node.conditions)
+    return not matches(node.conditions[0], meta)
+
+
+def document_matches(filters: Mapping[str, Any] | None, meta: Mapping[str, Any]) -> bool:
+    """Parse `filters` and match one document's meta (parse once with `parse_filters` for many documents)."""
+    return matches(parse_filters(filters), meta)
+
+
+def fold(
+    node: FilterNode,
+    leaf: Callable[[Comparison], T],
+    and_: Callable[[list[T]], T],
+    or_: Callable[[list[T]], T],
+    not_: Callable[[T], T],
+) -> T:
+    """Translate a filter tree bottom-up: how SQL stores turn filters into WHERE clauses."""
+    if isinstance(node, Comparison):
+        return leaf(node)
+    children = [fold(c, leaf, and_, or_, not_) for c in node.conditions]
+    if node.op == "$and":
+        return and_(children)
+    if node.op == "$or":
+        return or_(children)
+    return not_(children[0])
+
+
+def value_kind(value: Any) -> str | None:
+    """`"number"`, `"string"` or None: the kind a meta value is stored and compared as."""
+    return _kind(value)
