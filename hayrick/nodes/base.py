@@ -355,7 +355,8 @@ class _Registry:
 
     @staticmethod
     def _load_builtins() -> None:
-        importlib.import_module("hayrick.nodes")
+        for module in ("hayrick.nodes", "hayrick.stores"):
+            importlib.import_module(module)
 
 
 _registry = _Registry()

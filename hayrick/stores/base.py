@@ -110,7 +110,7 @@ class BaseDocumentStore(BaseComponent):
         """BM25 search. Stores without a BM25 index raise `DocumentStoreError`."""
         raise DocumentStoreError(
             f"{type(self).__name__} has no BM25 index; use InMemoryDocumentStore(use_bm25=True) or "
-            "SQLDocumentStore for keyword search, or an EmbeddingRetriever with this store."
+            "SQLDocumentStore(use_bm25=True) for keyword search, or an embedding retriever with this store."
         )
 
     def query_by_embedding(

@@ -18,7 +18,6 @@ write concurrently.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -37,8 +36,9 @@ from hayrick.stores.base import (
     scale_similarity,
     to_labels,
 )
-from hayrick.stores.bm25 import ALGORITHMS, BM25Index
+from hayrick.stores.bm25 import BM25Index
 from hayrick.stores.filters import matches, parse_filters
+from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
 
 _FORMAT = "hayrick.InMemoryDocumentStore/1"
 
@@ -70,7 +70,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
         progress_bar: bool = True,
         duplicate_documents: DuplicatePolicy = "overwrite",
         use_bm25: bool = False,
-        bm25_tokenization_regex: str = r"(?u)\b\w\w+\b",
+        bm25_tokenization_regex: str = DEFAULT_TOKENIZATION_REGEX,
         bm25_algorithm: str = "BM25Okapi",
         bm25_parameters: dict[str, float] | None = None,
     ):
@@ -78,19 +78,8 @@ class InMemoryDocumentStore(BaseDocumentStore):
         check_duplicate_policy(duplicate_documents)
         if isinstance(embedding_dim, bool) or not isinstance(embedding_dim, int) or embedding_dim < 1:
             raise DocumentStoreError(f"embedding_dim must be a positive int, got {embedding_dim!r}.")
-        if bm25_algorithm not in ALGORITHMS:
-            raise DocumentStoreError(f"bm25_algorithm must be one of {', '.join(ALGORITHMS)}, got {bm25_algorithm!r}.")
-        if bm25_parameters is not None and not isinstance(bm25_parameters, dict):
-            raise DocumentStoreError(f"bm25_parameters must be a dict like {{'k1': 1.2, 'b': 0.75}}, got {bm25_parameters!r}.")
-        try:
-            self._token_re = re.compile(bm25_tokenization_regex)
-        except re.error as exc:
-            raise DocumentStoreError(f"bm25_tokenization_regex {bm25_tokenization_regex!r} is not a valid regex: {exc}")
-        self.bm25_parameters = dict(bm25_parameters or {})
-        try:
-            BM25Index(bm25_algorithm, **self.bm25_parameters)  # validates the parameters now
-        except (TypeError, ValueError) as exc:
-            raise DocumentStoreError(f"bm25_parameters {self.bm25_parameters!r}: {exc}") from None
+        self._bm25_settings = BM25Settings(bm25_algorithm, bm25_parameters, bm25_tokenization_regex)
+        self.bm25_parameters = self._bm25_settings.parameters
         self.index, self.label_index = index, label_index
         self.embedding_dim, self.return_embedding = embedding_dim, return_embedding
         self.similarity, self.progress_bar = similarity, progress_bar
@@ -108,7 +97,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
     # ------------------------------------------------------------------ documents
     def tokenize(self, text: str) -> list[str]:
         """The BM25 tokens of `text`."""
-        return self._token_re.findall(text.lower())
+        return self._bm25_settings.tokenize(text)
 
     def write_documents(
         self,
@@ -127,8 +116,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
                 store.pop(doc.id, None)  # an overwrite moves the document to the end, like a new write
                 store[doc.id] = doc
             if self.use_bm25:
-                text = [d for d in docs if d.content_type == "text"]
-                self._bm25_index(index).add_many([d.id for d in text], [self.tokenize(d.content) for d in text])
+                self._bm25_settings.index_documents(self._bm25_index(index), docs)
             self._vectors.pop(index, None)
         return len(docs)
 
@@ -142,7 +130,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
 
     def _bm25_index(self, index: str) -> BM25Index:
         if index not in self._bm25:
-            self._bm25[index] = BM25Index(self.bm25_algorithm, **self.bm25_parameters)
+            self._bm25[index] = self._bm25_settings.new_index()
         return self._bm25[index]
 
     def _out(self, doc: Document, return_embedding: bool | None, score: float | None = None) -> Document:

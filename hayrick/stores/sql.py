@@ -1,0 +1,753 @@
+"""`SQLDocumentStore`: documents, meta and labels in SQLite or PostgreSQL, through SQLAlchemy 2.
+
+```python
+from hayrick.stores.sql import SQLDocumentStore
+
+store = SQLDocumentStore(url="sqlite:///reviews.db")   # "sqlite://" in memory, "postgresql://user:pw@host/db"
+store.write_documents([{"content": "Great for reading.", "meta": {"item_id": "B0074BW614", "tags": ["kindle"]}}])
+store.get_all_documents(filters={"item_id": ["B0074BW614"], "rating": {"$gte": 4}})
+```
+
+Tables (created when missing; several indexes share them through an `index` column):
+
+- `hayrick_document`: `pk` (autoincrement: insertion order), `id`, `index`, `content` (the text,
+  or JSON rows for tables), `content_type`, `meta` (JSON), `id_hash_keys` (JSON) and `vector_id`
+  (the key of the document's vector in `FAISSDocumentStore`; NULL here). Unique on (index, id).
+- `hayrick_document_meta`: the typed copy of `meta` that filters read: one row per value, and per
+  element of a list value, with `document_id`, `index`, `name` and either `value_str`, or
+  `value_num` (numbers and bools as 64-bit floats, True = 1), or both NULL for a None value.
+  Dicts and nested lists get no row: a filter never finds them equal to anything, which is also
+  how a missing field behaves. Indexed on (document_id, index, name) and (index, name, value_num);
+  (index, name, value_str) on SQLite, a hash index on value_str on PostgreSQL (a btree entry is
+  limited to ~2.7 kB there, and long meta strings must still be writable).
+- `hayrick_label`: `pk`, `id`, `index` and `label` (JSON of `Label.to_dict()`). Label filters
+  are matched in Python against `label.meta` (labels are few; the semantics are exactly
+  `hayrick.stores.filters.matches`).
+
+Filters: each comparison becomes an EXISTS (`$eq $in $gt $gte $lt $lte`) or NOT EXISTS (`$ne $nin`)
+subquery on the meta table (on SQLite the equivalent `id IN` / `id NOT IN`, which its planner
+runs far faster), combined with AND / OR / NOT by `filters.fold`, so results equal
+the in-memory semantics: a missing field matches only `$ne`/`$nin`, a list matches when any
+element does, numbers compare with numbers and strings with strings (bytewise: the PostgreSQL
+column uses collation "C", like Python's `<` on str). Limits: numbers are compared as doubles
+(integers beyond 2**53 lose precision); NaN is stored in `meta` but matches no filter.
+
+Writes are all or nothing: a batch is validated and serialised first, then written in one
+transaction, `batch_size` documents per statement. An overwritten document is deleted and
+written again, so it moves to the end of the insertion order (as in `InMemoryDocumentStore`);
+a label written again keeps its place. BM25 `query()` is not offered (the base class explains).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from hayrick.errors import DocumentStoreError
+from hayrick.schema import Document, Label, _jsonable
+from hayrick.stores.base import (
+    BaseDocumentStore,
+    DuplicatePolicy,
+    check_duplicate_policy,
+    scale_bm25_score,
+    to_labels,
+)
+from hayrick.stores.bm25 import BM25Index
+from hayrick.stores.filters import Comparison, FilterNode, fold, matches, parse_filters
+from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
+
+logger = logging.getLogger(__name__)
+sa: Any = None  # the sqlalchemy module, imported by the first store built (keeps `import hayrick` light)
+
+_ANALYZE_AFTER = 1_000  # a write of this many documents refreshes PostgreSQL's planner statistics
+_IN_CHUNK = 900  # ids per IN (...) list: below SQLite's oldest limit of 999 bound parameters
+_DOCUMENT_TABLE = "hayrick_document"
+_META_TABLE = "hayrick_document_meta"
+_LABEL_TABLE = "hayrick_label"
+
+
+def import_sqlalchemy() -> Any:
+    """Import SQLAlchemy 2 on first use, with an error that says what to install."""
+    global sa
+    if sa is None:
+        try:
+            import sqlalchemy
+        except ImportError as exc:
+            raise ImportError(
+                "SQLDocumentStore and FAISSDocumentStore need SQLAlchemy 2: pip install 'hayrick[sql]' "
+                "(or pip install 'sqlalchemy>=2'); PostgreSQL also needs pip install psycopg2-binary."
+            ) from exc
+        if int(sqlalchemy.__version__.split(".")[0]) < 2:
+            raise ImportError(f"hayrick needs SQLAlchemy >= 2, found {sqlalchemy.__version__}: pip install -U sqlalchemy.")
+        sa = sqlalchemy
+    return sa
+
+
+@dataclass
+class _Tables:
+    metadata: Any
+    documents: Any
+    meta: Any
+    labels: Any
+
+
+def _define_tables() -> _Tables:
+    metadata = sa.MetaData()
+    pk = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY = rowid on SQLite
+    text_c = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+    documents = sa.Table(
+        _DOCUMENT_TABLE,
+        metadata,
+        sa.Column("pk", pk, primary_key=True, autoincrement=True),
+        sa.Column("id", sa.Text, nullable=False),
+        sa.Column("index", sa.Text, key="index_name", nullable=False),
+        sa.Column("content", sa.Text, nullable=False),
+        sa.Column("content_type", sa.String(16), nullable=False),
+        sa.Column("meta", sa.Text, nullable=False),
+        sa.Column("id_hash_keys", sa.Text, nullable=True),
+        sa.Column("vector_id", sa.BigInteger, nullable=True),
+    )
+    d = documents.c
+    sa.UniqueConstraint(d.index_name, d.id, name="uq_hayrick_document_index_id")
+    sa.Index("ix_hayrick_document_vector", d.index_name, d.vector_id)
+    meta = sa.Table(
+        _META_TABLE,
+        metadata,
+        sa.Column("pk", pk, primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.Text, nullable=False),
+        sa.Column("index", sa.Text, key="index_name", nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("value_str", text_c, nullable=True),
+        sa.Column("value_num", sa.Double, nullable=True),
+    )
+    m = meta.c
+    sa.Index("ix_hayrick_meta_document", m.document_id, m.index_name, m.name)
+    sa.Index("ix_hayrick_meta_num", m.index_name, m.name, m.value_num)
+    sa.Index("ix_hayrick_meta_str", m.index_name, m.name, m.value_str).ddl_if(dialect="sqlite")
+    sa.Index("ix_hayrick_meta_str_hash", m.value_str, postgresql_using="hash").ddl_if(dialect="postgresql")
+    labels = sa.Table(
+        _LABEL_TABLE,
+        metadata,
+        sa.Column("pk", pk, primary_key=True, autoincrement=True),
+        sa.Column("id", sa.Text, nullable=False),
+        sa.Column("index", sa.Text, key="index_name", nullable=False),
+        sa.Column("label", sa.Text, nullable=False),
+    )
+    sa.UniqueConstraint(labels.c.index_name, labels.c.id, name="uq_hayrick_label_index_id")
+    return _Tables(metadata, documents, meta, labels)
+
+
+@dataclass
+class _Prepared:
+    """A document ready to insert: its row, its typed meta rows, and the document (for subclasses)."""
+
+    document: Document
+    row: dict[str, Any]
+    meta_rows: list[dict[str, Any]]
+
+
+@dataclass
+class _VectorPlan:
+    """What a write does to the vectors: filled by `_plan_vectors`, applied by `_apply_vectors`."""
+
+    index: str
+    next_id: int = 0
+    add_ids: list[int] = field(default_factory=list)
+    add_vectors: list[Any] = field(default_factory=list)
+    remove_ids: list[int] = field(default_factory=list)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _check_batch_size(batch_size: Any) -> None:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise DocumentStoreError(f"batch_size must be a positive int, got {batch_size!r}.")
+
+
+def _meta_rows(document_id: str, index: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The typed meta rows of a (JSON-ready) meta dict: one per value, one per element of a list."""
+    rows = []
+    for name, value in meta.items():
+        for v in value if isinstance(value, list) else [value]:
+            if v is None:
+                value_str, value_num = None, None
+            elif isinstance(v, str):
+                value_str, value_num = v, None
+            elif isinstance(v, (bool, int, float)):
+                try:
+                    value_num = float(v)
+                except OverflowError:  # an int beyond the double range: no row, like a non-scalar
+                    continue
+                if math.isnan(value_num):  # NaN equals nothing; SQLite would store it as NULL (= None)
+                    continue
+                value_str = None
+            else:  # dicts and nested lists never compare equal: no row, as for a missing field
+                continue
+            rows.append(
+                {"document_id": document_id, "index_name": index, "name": name, "value_str": value_str, "value_num": value_num}
+            )
+    return rows
+
+
+class SQLDocumentStore(BaseDocumentStore):
+    """A document store in a SQL database: SQLite (a file, or `sqlite://` in memory) or PostgreSQL.
+
+    Args:
+        url: SQLAlchemy database URL: `sqlite:///hayrick.db` (a file, relative to the working
+            directory), `sqlite://` (in memory, this process only), or
+            `postgresql://user:password@host:5432/dbname` (needs `pip install psycopg2-binary`).
+        index: default document index name.
+        label_index: default label index name.
+        duplicate_documents: default policy for ids that exist: `overwrite`, `skip` or `fail`.
+        check_same_thread: SQLite only: let connections be used from other threads (default False,
+            so pipelines may run branches in threads).
+        isolation_level: passed to `sqlalchemy.create_engine` (e.g. "SERIALIZABLE"); None keeps the
+            driver's default.
+        use_bm25: keep a BM25 index for `query()` (and `BM25Retriever`). It lives in this process:
+            built from the database on the first query, kept up to date by this store's writes, and
+            built again when the number of documents shows that another process wrote.
+        bm25_algorithm, bm25_parameters, bm25_tokenization_regex: as for `InMemoryDocumentStore`.
+
+    Example:
+        >>> store = SQLDocumentStore(url="sqlite://")
+        >>> store.write_documents([{"content": "Loud bass.", "meta": {"item_id": "B2", "rating": 4}}])
+        1
+        >>> [d.content for d in store.get_all_documents(filters={"rating": {"$gte": 4}})]
+        ['Loud bass.']
+    """
+
+    supports_embeddings = False
+
+    def __init__(
+        self,
+        url: str = "sqlite:///hayrick.db",
+        index: str = "document",
+        label_index: str = "label",
+        duplicate_documents: DuplicatePolicy = "overwrite",
+        check_same_thread: bool = False,
+        isolation_level: str | None = None,
+        use_bm25: bool = False,
+        bm25_algorithm: str = "BM25Okapi",
+        bm25_parameters: dict[str, float] | None = None,
+        bm25_tokenization_regex: str = DEFAULT_TOKENIZATION_REGEX,
+    ):
+        import_sqlalchemy()
+        check_duplicate_policy(duplicate_documents)
+        self.use_bm25 = use_bm25
+        self._bm25_settings = BM25Settings(bm25_algorithm, bm25_parameters, bm25_tokenization_regex)
+        self._bm25: dict[str, BM25Index] = {}
+        for name, value in (("index", index), ("label_index", label_index)):
+            if not isinstance(value, str) or not value:
+                raise DocumentStoreError(f"{name} must be a non-empty str, got {value!r}.")
+        self.url, self.index, self.label_index = url, index, label_index
+        self.duplicate_documents = duplicate_documents
+        self.check_same_thread, self.isolation_level = check_same_thread, isolation_level
+        self._lock = threading.RLock()
+        self.engine, in_memory = _create_engine(url, check_same_thread, isolation_level)
+        # An in-memory SQLite database is one connection shared by all threads: serialise every use.
+        self._read_lock: Any = self._lock if in_memory else nullcontext()
+        self.in_memory = in_memory
+        self._tables = _define_tables()
+        try:
+            self._tables.metadata.create_all(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise DocumentStoreError(
+                f"Cannot open the database {self._safe_url}: {_first_line(exc)}. Check that the server runs and "
+                "the URL (user, password, host, port, database name) is right."
+            ) from exc
+
+    @property
+    def supports_bm25(self) -> bool:  # type: ignore[override]
+        return self.use_bm25
+
+    # ----------------------------------------------------------------- plumbing
+    @property
+    def _safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Close the database connections (the store reconnects if used again)."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """One transaction: everything in the block is committed together or not at all."""
+        with self._lock:
+            try:
+                with self.engine.begin() as conn:
+                    yield conn
+            except sa.exc.SQLAlchemyError as exc:
+                raise DocumentStoreError(
+                    f"Database error in {self._safe_url}, nothing was written: {_first_line(exc)}"
+                ) from exc
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        with self._read_lock:
+            try:
+                with self.engine.connect() as conn:
+                    yield conn
+            except sa.exc.SQLAlchemyError as exc:
+                raise DocumentStoreError(f"Database error in {self._safe_url}: {_first_line(exc)}") from exc
+
+    def _filter_clause(self, node: FilterNode, index: str) -> Any:
+        """The WHERE clause on the documents table for a parsed filter tree over documents of `index`.
+
+        Each comparison is a subquery on the meta table: `EXISTS` (its negation `NOT EXISTS`) on
+        PostgreSQL, which turns them into hash semi- and anti-joins, and the equivalent
+        `id IN (...)` / `id NOT IN (...)` on SQLite, whose planner runs a correlated EXISTS once per
+        document but evaluates an IN subquery once (document_id is never NULL, so both mean the same).
+        """
+        d, m = self._tables.documents.c, self._tables.meta.c
+        correlated = self.engine.dialect.name != "sqlite"
+
+        def exists(name: str, condition: Any) -> Any:
+            where = (m.index_name == index, m.name == name, condition)
+            if correlated:
+                return sa.exists().where(m.document_id == d.id, *where)
+            return d.id.in_(sa.select(m.document_id).where(*where))
+
+        def equals(value: Any) -> Any:
+            if value is None:
+                return sa.and_(m.value_str.is_(None), m.value_num.is_(None))
+            if isinstance(value, str):
+                return m.value_str == value
+            return m.value_num == float(value)
+
+        def leaf(c: Comparison) -> Any:
+            if c.op in ("$eq", "$ne"):
+                found = exists(c.field, equals(c.value))
+                return found if c.op == "$eq" else sa.not_(found)
+            if c.op in ("$in", "$nin"):
+                strings = [v for v in c.value if isinstance(v, str)]
+                numbers = [float(v) for v in c.value if v is not None and not isinstance(v, str)]
+                parts = []
+                if strings:
+                    parts.append(m.value_str.in_(strings))
+                if numbers:
+                    parts.append(m.value_num.in_(numbers))
+                if any(v is None for v in c.value):
+                    parts.append(equals(None))
+                if not parts:  # $in [] matches nothing, $nin [] everything
+                    return sa.false() if c.op == "$in" else sa.true()
+                found = exists(c.field, sa.or_(*parts))
+                return found if c.op == "$in" else sa.not_(found)
+            column, value = (m.value_str, c.value) if isinstance(c.value, str) else (m.value_num, float(c.value))
+            condition = {"$gt": column > value, "$gte": column >= value, "$lt": column < value, "$lte": column <= value}[c.op]
+            return exists(c.field, condition)
+
+        return fold(node, leaf, lambda cs: sa.and_(*cs), lambda cs: sa.or_(*cs), sa.not_)
+
+    def _where(self, index: str, node: FilterNode | None) -> list[Any]:
+        clauses = [self._tables.documents.c.index_name == index]
+        if node is not None:
+            clauses.append(self._filter_clause(node, index))
+        return clauses
+
+    def _document_columns(self) -> list[Any]:
+        d = self._tables.documents.c
+        return [d.pk, d.id, d.content, d.content_type, d.meta, d.id_hash_keys, d.vector_id]
+
+    @staticmethod
+    def _to_document(row: Any) -> Document:
+        content = json.loads(row.content) if row.content_type == "table" else row.content
+        return Document(
+            content=content,
+            content_type=row.content_type,
+            id=row.id,
+            meta=json.loads(row.meta),
+            id_hash_keys=json.loads(row.id_hash_keys) if row.id_hash_keys else None,
+        )
+
+    def _rows_to_documents(self, rows: Sequence[Any], index: str, return_embedding: bool | None) -> list[Document]:
+        """Documents for rows of `_document_columns()`; FAISSDocumentStore adds embeddings here."""
+        return [self._to_document(row) for row in rows]
+
+    def _prepare(self, documents: list[Document], index: str) -> list[_Prepared]:
+        """Serialise every document before anything is written (a bad one stops the whole batch)."""
+        prepared = []
+        for i, doc in enumerate(documents):
+            try:
+                meta = _jsonable(doc.meta)
+                content = json.dumps(_jsonable(doc.content), ensure_ascii=False) if doc.content_type == "table" else doc.content
+            except TypeError as exc:
+                raise DocumentStoreError(f"documents[{i}] (id {doc.id}) cannot be stored, nothing was written: {exc}") from exc
+            row = {
+                "id": doc.id,
+                "index_name": index,
+                "content": content,
+                "content_type": doc.content_type,
+                "meta": json.dumps(meta, ensure_ascii=False),
+                "id_hash_keys": json.dumps(doc.id_hash_keys) if doc.id_hash_keys else None,
+                "vector_id": None,
+            }
+            prepared.append(_Prepared(doc, row, _meta_rows(doc.id, index, meta)))
+        return prepared
+
+    # Hooks for stores that keep vectors beside the rows (FAISSDocumentStore); no-ops here.
+    def _vector_plan(self, conn: Any, index: str) -> _VectorPlan | None:
+        return None
+
+    def _plan_vectors(self, plan: _VectorPlan | None, item: _Prepared, old_vector_id: int | None) -> int | None:
+        return None
+
+    def _apply_vectors(self, plan: _VectorPlan | None) -> None:
+        pass
+
+    def _vectors_deleted(self, index: str, vector_ids: list[int] | None) -> None:
+        """Called inside the deleting transaction; `None` means every vector of `index`."""
+
+    def _delete_rows(self, conn: Any, index: str, ids: Sequence[str]) -> None:
+        d, m = self._tables.documents, self._tables.meta
+        for chunk in _chunks(list(ids), _IN_CHUNK):
+            conn.execute(sa.delete(m).where(m.c.index_name == index, m.c.document_id.in_(chunk)))
+            conn.execute(sa.delete(d).where(d.c.index_name == index, d.c.id.in_(chunk)))
+
+    # ---------------------------------------------------------------- documents
+    def write_documents(
+        self,
+        documents: Iterable[Document | Mapping[str, Any]],
+        index: str | None = None,
+        batch_size: int = 10_000,
+        duplicate_documents: DuplicatePolicy | None = None,
+    ) -> int:
+        """Write documents in one transaction, `batch_size` per statement; return how many were written.
+
+        Raises:
+            DuplicateDocumentError: `duplicate_documents="fail"` and an id exists or repeats.
+            DocumentStoreError: a bad document or a database error; nothing was written.
+        """
+        index = index or self.index
+        _check_batch_size(batch_size)
+        d, m = self._tables.documents, self._tables.meta
+        with self._lock:
+            docs = self._resolve_duplicates(documents, index, duplicate_documents)
+            if not docs:
+                return 0
+            prepared = self._prepare(docs, index)
+            with self._transaction() as conn:
+                plan = self._vector_plan(conn, index)
+                for chunk in _chunks(prepared, batch_size):
+                    ids = [item.row["id"] for item in chunk]
+                    old: dict[str, int | None] = {}
+                    for id_chunk in _chunks(ids, _IN_CHUNK):
+                        stmt = sa.select(d.c.id, d.c.vector_id).where(d.c.index_name == index, d.c.id.in_(id_chunk))
+                        old.update((row.id, row.vector_id) for row in conn.execute(stmt))
+                    if old:  # overwrite: the old rows go, the new ones land at the end
+                        self._delete_rows(conn, index, list(old))
+                    for item in chunk:
+                        item.row["vector_id"] = self._plan_vectors(plan, item, old.get(item.row["id"]))
+                    conn.execute(sa.insert(d), [item.row for item in chunk])
+                    meta_rows = [r for item in chunk for r in item.meta_rows]
+                    if meta_rows:
+                        conn.execute(sa.insert(m), meta_rows)
+                self._apply_vectors(plan)
+            if index in self._bm25:
+                self._bm25_settings.index_documents(self._bm25[index], docs)
+            if len(docs) >= _ANALYZE_AFTER:
+                self._analyze()
+        return len(docs)
+
+    def _analyze(self) -> None:
+        """Refresh PostgreSQL's table statistics after a bulk write.
+
+        Right after a bulk load the planner still believes the tables are nearly empty and picks
+        nested loops that take minutes on filters with `$ne`/`$nin`/`$not`; autovacuum would fix
+        that only a minute or so later. (SQLite's IN subqueries do not depend on statistics.)
+        """
+        if self.engine.dialect.name != "postgresql":
+            return
+        preparer = self.engine.dialect.identifier_preparer
+        tables = ", ".join(preparer.format_table(t) for t in (self._tables.documents, self._tables.meta))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text(f"ANALYZE {tables}"))
+        except sa.exc.SQLAlchemyError as exc:  # statistics are an optimisation: never fail a write for them
+            logger.warning("ANALYZE after a bulk write failed: %s", _first_line(exc))
+
+    def get_all_documents(
+        self, index: str | None = None, filters: Mapping[str, Any] | None = None, return_embedding: bool | None = None
+    ) -> list[Document]:
+        """Every document of `index` that passes `filters`, in insertion order."""
+        return [doc for doc in self.get_all_documents_generator(index, filters, return_embedding)]
+
+    def get_all_documents_generator(
+        self,
+        index: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        return_embedding: bool | None = None,
+        batch_size: int = 10_000,
+    ) -> Iterator[Document]:
+        """Like `get_all_documents`, reading `batch_size` rows at a time (for large indexes)."""
+        index = index or self.index
+        _check_batch_size(batch_size)
+        node = parse_filters(filters)  # raise FilterError now, not on the first next()
+        return self._generate(index, node, return_embedding, batch_size)
+
+    def _generate(self, index: str, node: FilterNode | None, return_embedding: bool | None, batch_size: int) -> Iterator[Document]:
+        d = self._tables.documents.c
+        where = self._where(index, node)
+        last = None
+        while True:
+            stmt = sa.select(*self._document_columns()).where(*where).order_by(d.pk).limit(batch_size)
+            if last is not None:
+                stmt = stmt.where(d.pk > last)
+            with self._connect() as conn:
+                rows = conn.execute(stmt).all()
+                docs = self._rows_to_documents(rows, index, return_embedding) if rows else []
+            yield from docs
+            if len(rows) < batch_size:
+                return
+            last = rows[-1].pk
+
+    def get_documents_by_id(self, ids: list[str], index: str | None = None) -> list[Document]:
+        """The documents with these ids (unknown ids are left out), in the order of `ids`."""
+        index = index or self.index
+        d = self._tables.documents.c
+        found: dict[str, Document] = {}
+        unique = list(dict.fromkeys(ids))
+        with self._connect() as conn:
+            for chunk in _chunks(unique, _IN_CHUNK):
+                stmt = sa.select(*self._document_columns()).where(d.index_name == index, d.id.in_(chunk))
+                rows = conn.execute(stmt).all()
+                found.update((doc.id, doc) for doc in self._rows_to_documents(rows, index, None))
+        return [found[i] for i in ids if i in found]
+
+    def query(
+        self,
+        query: str,
+        filters: Mapping[str, Any] | None = None,
+        top_k: int = 10,
+        index: str | None = None,
+        scale_score: bool = True,
+        all_terms_must_match: bool = False,
+    ) -> list[Document]:
+        """BM25 search over the text documents of `index` (needs `use_bm25=True`)."""
+        index = index or self.index
+        if not self.use_bm25:
+            raise DocumentStoreError(
+                "This SQLDocumentStore keeps no BM25 index: build it with SQLDocumentStore(..., use_bm25=True)."
+            )
+        node = parse_filters(filters)
+        with self._lock:
+            bm25 = self._bm25.get(index)
+            if bm25 is None or len(bm25) != self.get_document_count(index=index):
+                bm25 = self._bm25_settings.new_index()
+                for batch in _chunks(list(self.get_all_documents_generator(index=index)), 10_000):
+                    self._bm25_settings.index_documents(bm25, list(batch))
+                self._bm25[index] = bm25
+            candidates = None
+            if node is not None:
+                d = self._tables.documents.c
+                with self._connect() as conn:
+                    candidates = list(conn.execute(sa.select(d.id).where(*self._where(index, node))).scalars())
+            hits = bm25.top_k(self._bm25_settings.tokenize(query), top_k, candidates=candidates,
+                              require_all_terms=all_terms_must_match)
+        found = {doc.id: doc for doc in self.get_documents_by_id([key for key, _ in hits], index=index)}
+        return [
+            found[key].model_copy(update={"score": scale_bm25_score(score) if scale_score else score})
+            for key, score in hits
+            if key in found
+        ]
+
+    def get_document_count(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        index: str | None = None,
+        only_documents_without_embedding: bool = False,
+    ) -> int:
+        """How many documents of `index` pass `filters` (optionally: that have no embedding)."""
+        index = index or self.index
+        where = self._where(index, parse_filters(filters))
+        if only_documents_without_embedding:
+            where.append(self._tables.documents.c.vector_id.is_(None))
+        with self._connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(self._tables.documents).where(*where)).scalar_one())
+
+    def delete_documents(
+        self, index: str | None = None, ids: list[str] | None = None, filters: Mapping[str, Any] | None = None
+    ) -> None:
+        """Delete the documents with `ids` that pass `filters` (both None: every document of the index)."""
+        index = index or self.index
+        node = parse_filters(filters)
+        if ids is not None:
+            ids = list(ids)
+            if not ids:
+                return
+        d, m = self._tables.documents, self._tables.meta
+        self._bm25.pop(index, None)  # built again on the next query
+        with self._transaction() as conn:
+            if ids is None and node is None:
+                conn.execute(sa.delete(m).where(m.c.index_name == index))
+                conn.execute(sa.delete(d).where(d.c.index_name == index))
+                self._vectors_deleted(index, None)
+                return
+            targets: list[Any] = []
+            for chunk in [None] if ids is None else list(_chunks(ids, _IN_CHUNK)):
+                stmt = sa.select(d.c.id, d.c.vector_id).where(*self._where(index, node))
+                if chunk is not None:
+                    stmt = stmt.where(d.c.id.in_(chunk))
+                targets += conn.execute(stmt).all()
+            if targets:
+                self._delete_rows(conn, index, [t.id for t in targets])
+                self._vectors_deleted(index, [t.vector_id for t in targets if t.vector_id is not None])
+
+    def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
+        """Merge `meta` into the document's meta (keys given replace old values)."""
+        index = index or self.index
+        if not isinstance(meta, Mapping):
+            raise DocumentStoreError(f"meta must be a dict, got {type(meta).__name__}.")
+        try:
+            update = _jsonable(dict(meta))
+        except TypeError as exc:
+            raise DocumentStoreError(f"The meta for document {id!r} cannot be stored: {exc}") from exc
+        d, m = self._tables.documents, self._tables.meta
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(d.c.pk, d.c.meta).where(d.c.index_name == index, d.c.id == id)).first()
+            if row is None:
+                raise DocumentStoreError(f"No document with id {id!r} in index '{index}'.")
+            merged = {**json.loads(row.meta), **update}
+            conn.execute(sa.update(d).where(d.c.pk == row.pk).values(meta=json.dumps(merged, ensure_ascii=False)))
+            conn.execute(sa.delete(m).where(m.c.index_name == index, m.c.document_id == id))
+            rows = _meta_rows(id, index, merged)
+            if rows:
+                conn.execute(sa.insert(m), rows)
+
+    # ------------------------------------------------------------------- labels
+    def write_labels(self, labels: Iterable[Label | Mapping[str, Any]], index: str | None = None) -> None:
+        """Write labels in one transaction; a label whose id exists replaces it in place."""
+        index = index or self.label_index
+        unique: dict[str, str] = {}
+        for label in to_labels(labels):
+            unique[label.id] = json.dumps(label.to_dict(), ensure_ascii=False)
+        if not unique:
+            return
+        t = self._tables.labels
+        with self._transaction() as conn:
+            existing: dict[str, int] = {}
+            for chunk in _chunks(list(unique), _IN_CHUNK):
+                stmt = sa.select(t.c.id, t.c.pk).where(t.c.index_name == index, t.c.id.in_(chunk))
+                existing.update((row.id, row.pk) for row in conn.execute(stmt))
+            if existing:
+                conn.execute(
+                    sa.update(t).where(t.c.pk == sa.bindparam("old_pk")).values(label=sa.bindparam("new_label")),
+                    [{"old_pk": pk, "new_label": unique[i]} for i, pk in existing.items()],
+                )
+            new = [{"id": i, "index_name": index, "label": text} for i, text in unique.items() if i not in existing]
+            if new:
+                conn.execute(sa.insert(t), new)
+
+    def _label_rows(self, conn: Any, index: str, ids: list[str] | None, node: FilterNode | None) -> list[tuple[int, Label]]:
+        t = self._tables.labels.c
+        result = []
+        for chunk in [None] if ids is None else list(_chunks(ids, _IN_CHUNK)):
+            stmt = sa.select(t.pk, t.label).where(t.index_name == index).order_by(t.pk)
+            if chunk is not None:
+                stmt = stmt.where(t.id.in_(chunk))
+            result += [(row.pk, Label.from_dict(json.loads(row.label))) for row in conn.execute(stmt)]
+        return [(pk, label) for pk, label in result if matches(node, label.meta)]
+
+    def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> list[Label]:
+        """Every label of `index` whose `meta` passes `filters`, in insertion order."""
+        node = parse_filters(filters)
+        with self._connect() as conn:
+            return [label for _, label in self._label_rows(conn, index or self.label_index, None, node)]
+
+    def get_label_count(self, index: str | None = None) -> int:
+        t = self._tables.labels
+        with self._connect() as conn:
+            stmt = sa.select(sa.func.count()).select_from(t).where(t.c.index_name == (index or self.label_index))
+            return int(conn.execute(stmt).scalar_one())
+
+    def delete_labels(
+        self, index: str | None = None, ids: list[str] | None = None, filters: Mapping[str, Any] | None = None
+    ) -> None:
+        """Delete labels by id and/or filters (both None: every label of the index)."""
+        index = index or self.label_index
+        node = parse_filters(filters)
+        if ids is not None:
+            ids = list(ids)
+            if not ids:
+                return
+        t = self._tables.labels
+        with self._transaction() as conn:
+            if node is None:
+                for chunk in [None] if ids is None else list(_chunks(ids, _IN_CHUNK)):
+                    stmt = sa.delete(t).where(t.c.index_name == index)
+                    conn.execute(stmt if chunk is None else stmt.where(t.c.id.in_(chunk)))
+                return
+            pks = [pk for pk, _ in self._label_rows(conn, index, ids, node)]
+            for chunk in _chunks(pks, _IN_CHUNK):
+                conn.execute(sa.delete(t).where(t.c.pk.in_(chunk)))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def parse_database_url(url: str) -> Any:
+    """`url` as a SQLAlchemy URL; a plain `postgresql://` uses whichever of psycopg 3 and psycopg2 is installed.
+
+    (SQLAlchemy 2.0 defaults to psycopg2 and 2.1 to psycopg 3; hayrick's `[postgres]` extra installs
+    psycopg2-binary.)
+
+    Raises:
+        DocumentStoreError: `url` is not a database URL.
+    """
+    import_sqlalchemy()
+    example = "'sqlite:///hayrick.db', 'sqlite://' (in memory) or 'postgresql://user:password@localhost:5432/dbname'"
+    if not isinstance(url, str) or not url:
+        raise DocumentStoreError(f"url must be a database URL such as {example}, got {url!r}.")
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise DocumentStoreError(f"url {url!r} is not a database URL: {exc}. Use one such as {example}.") from exc
+    if parsed.drivername == "postgresql":
+        import importlib.util
+
+        for module, driver in (("psycopg", "postgresql+psycopg"), ("psycopg2", "postgresql+psycopg2")):
+            if importlib.util.find_spec(module) is not None:
+                return parsed.set(drivername=driver)
+    return parsed
+
+
+def _create_engine(url: str, check_same_thread: bool, isolation_level: str | None) -> tuple[Any, bool]:
+    """The SQLAlchemy engine for `url`, and whether it is an in-memory SQLite database."""
+    example = "'sqlite:///hayrick.db', 'sqlite://' (in memory) or 'postgresql://user:password@localhost:5432/dbname'"
+    parsed = parse_database_url(url)
+    kwargs: dict[str, Any] = {}
+    in_memory = False
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"check_same_thread": check_same_thread}
+        in_memory = parsed.database in (None, "", ":memory:") or "mode=memory" in str(parsed.query)
+        if in_memory:  # one connection for every thread, or each thread would see its own empty database
+            kwargs["poolclass"] = sa.pool.StaticPool
+    if isolation_level is not None:
+        kwargs["isolation_level"] = isolation_level
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except sa.exc.NoSuchModuleError as exc:
+        raise DocumentStoreError(
+            f"url {parsed.render_as_string(hide_password=True)!r} names a database SQLAlchemy does not know "
+            f"({exc}). Use one such as {example}."
+        ) from exc
+    except ImportError as exc:
+        hint = " pip install 'hayrick[postgres]' (psycopg2-binary)" if parsed.get_backend_name() == "postgresql" else ""
+        raise ImportError(f"The database driver for {parsed.drivername!r} is not installed ({exc}).{hint}") from exc
+    except (sa.exc.ArgumentError, TypeError, ValueError) as exc:
+        raise DocumentStoreError(f"Cannot use the database URL {parsed.render_as_string(hide_password=True)!r}: {exc}") from exc
+    return engine, in_memory
+
+
+__all__ = ["SQLDocumentStore", "parse_database_url"]
