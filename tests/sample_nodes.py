@@ -94,3 +94,35 @@ class Fails(BaseComponent):
 
     def run(self, query: str):
         raise RuntimeError("boom: " + query)
+
+
+class ExplodesOnInit(BaseComponent):
+    """Raises as soon as it is built: proves that a check (validate_config) never constructs components."""
+
+    def __init__(self, setting: int = 0):
+        raise ValueError(f"ExplodesOnInit.__init__ was called (setting={setting})")
+
+    def run(self, query: str):  # pragma: no cover - never built
+        return {}, "output_1"
+
+
+class EchoParams(BaseComponent):
+    """Takes any keyword parameters and echoes them in its output, so a run shows what it was built with."""
+
+    def __init__(self, **params: Any):
+        self.params = params
+
+    def run(self, query: str, echo: tuple = ()):
+        return {"echo": echo + ((self.name, self.params),)}, "output_1"
+
+
+class MetaTagger(BaseComponent):
+    """Adds `tag` (and the class of an optional referenced component) to `meta`; fits query and indexing pipelines."""
+
+    def __init__(self, tag: str = "tag", store: BaseComponent | None = None):
+        self.tag = tag
+        self.store = store
+
+    def run(self, meta: dict | None = None):
+        held = type(self.store).__name__ if self.store is not None else None
+        return {"meta": {**(meta or {}), "tag": self.tag, "held": held}}, "output_1"

@@ -239,6 +239,8 @@ def _describe_signature(signature: inspect.Signature) -> str:
 
 def describe_init_parameters(cls: type) -> str:
     """`cls.__init__`'s parameters as readable text, for error messages."""
+    if cls.__init__ is object.__init__:
+        return "(none)"
     return _describe_signature(inspect.signature(cls.__init__))
 
 

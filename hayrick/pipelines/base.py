@@ -58,6 +58,12 @@ class Pipeline:
             raise PipelineValidationError(
                 f"Node '{name}': component must be a BaseComponent instance, got {type(component).__name__}.{hint}"
             )
+        for other, data in self.graph.nodes(data=True):
+            if data["component"] is component:
+                raise PipelineValidationError(
+                    f"Node '{name}': this {type(component).__name__} object is node '{other}' already. A component "
+                    f"is one node: build a second {type(component).__name__} for another node."
+                )
         add_node_to_graph(
             self.graph,
             name,

@@ -54,7 +54,7 @@ def read_config(source: str | os.PathLike | IO[str]) -> dict[str, Any]:
         origin = getattr(source, "name", "<stream>")
         text = source.read()  # type: ignore[union-attr]
     elif isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and (os.path.exists(source) or source.endswith((".yml", ".yaml")))
+        isinstance(source, str) and "\n" not in source and (os.path.exists(source) or ":" not in source)
     ):
         path = Path(source)
         if not path.is_file():
@@ -68,6 +68,13 @@ def read_config(source: str | os.PathLike | IO[str]) -> dict[str, Any]:
         )
     try:
         config = yaml.safe_load(io.StringIO(text))
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise PipelineConfigError(
+            f"{origin}: refused{where}: {exc.problem}. Pipeline files are read with yaml.safe_load, which refuses "
+            "tags such as !!python/object; write plain values."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -198,11 +205,12 @@ def _parse_env_value(value: str) -> Any:
         return value
 
 
-def _references(params: dict, components: dict[str, dict]) -> list[str]:
+def _references(name: str, params: dict, components: dict[str, dict]) -> list[str]:
+    """Names of other components that `name`'s params refer to (a string equal to a component's name)."""
     found = []
     for value in params.values():
         values = value if isinstance(value, list) else [value]
-        found += [v for v in values if isinstance(v, str) and v in components and v not in found]
+        found += [v for v in values if isinstance(v, str) and v in components and v != name and v not in found]
     return found
 
 
@@ -224,12 +232,13 @@ def build_component(name: str, components: dict[str, dict], built: dict[str, Bas
         )
     cls = _component_class(component)
     params = dict(component["params"])
-    for ref in _references(params, components):
+    refs = _references(name, params, components)
+    for ref in refs:
         build_component(ref, components, built, chain + (name,))
     for key, value in params.items():
         if isinstance(value, list):
-            params[key] = [built.get(v, v) if isinstance(v, str) else v for v in value]
-        elif isinstance(value, str) and value in built:
+            params[key] = [built[v] if isinstance(v, str) and v in refs else v for v in value]
+        elif isinstance(value, str) and value in refs:
             params[key] = built[value]
     try:
         instance = cls(**params)
@@ -240,6 +249,8 @@ def build_component(name: str, components: dict[str, dict], built: dict[str, Bas
             f"{component['where']}: {cls.__name__}(**params) failed: {exc}. Its parameters are: "
             f"{describe_init_parameters(cls)}."
         ) from exc
+    except Exception as exc:  # a model that fails to load, a server that is down, ...
+        raise PipelineConfigError(f"{component['where']}: {cls.__name__}(**params) failed: {type(exc).__name__}: {exc}") from exc
     instance.name = name
     built[name] = instance
     return instance
@@ -260,13 +271,33 @@ def build_pipeline(
         env_overrides(components)
     pipeline = (pipeline_class or Pipeline)()
     built: dict[str, BaseComponent] = {}
-    for node in order_pipeline_nodes(spec["nodes"], spec["where"]):
+    for node in _ordered(spec):
         component = build_component(node["name"], components, built)
         try:
             pipeline.add_node(component=component, name=node["name"], inputs=node["inputs"])
         except PipelineValidationError as exc:
             raise PipelineConfigError(f"{node['where']}: {exc}") from None
     return pipeline
+
+
+def _ordered(spec: dict) -> list[dict]:
+    try:
+        return order_pipeline_nodes(spec["nodes"], spec["where"])
+    except PipelineValidationError as exc:
+        raise PipelineConfigError(str(exc)) from None
+
+
+def _check_reference_cycles(components: dict[str, dict]) -> None:
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if name in chain:
+            raise PipelineConfigError(
+                f"{components[name]['where']}: components refer to each other in a cycle ({' -> '.join(chain + (name,))})."
+            )
+        for ref in _references(name, components[name]["params"], components):
+            visit(ref, chain + (name,))
+
+    for name in components:
+        visit(name, ())
 
 
 def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None) -> dict[str, Any]:
@@ -278,9 +309,12 @@ def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None)
     import networkx as nx
 
     components, pipelines = normalize_config(config)
+    _check_reference_cycles(components)
     for component in components.values():
         cls = _component_class(component)
         try:
+            if cls.__init__ is object.__init__ and component["params"]:
+                raise TypeError(f"got params {', '.join(component['params'])} but takes none")
             inspect.signature(cls.__init__).bind(None, **component["params"])
         except TypeError as exc:
             raise PipelineConfigError(
@@ -291,7 +325,7 @@ def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None)
     graphs = {}
     for spec in chosen:
         graph = nx.DiGraph()
-        for node in order_pipeline_nodes(spec["nodes"], spec["where"]):
+        for node in _ordered(spec):
             component = components[node["name"]]
             cls = _component_class(component)
             try:
@@ -318,70 +352,88 @@ def pipeline_to_config(pipeline: Any, pipeline_name: str = "query") -> dict[str,
 def pipelines_to_config(pipelines: Mapping[str, Any]) -> dict[str, Any]:
     """One config dict holding several pipelines (a query and an indexing pipeline, say).
 
-    Components shared between the pipelines (the same object) are written once.
+    A component is written once: the same object in several pipelines, or two objects with
+    the same name, type and params (as two pipelines loaded from one file hold). Two
+    *different* components with the same node name cannot share a file: that is an error.
+    Components referenced only through params take their own `name`, or their class name,
+    with a suffix (`_2`) where that name is taken.
     """
-    names: dict[int, str] = {}
-    taken: set[str] = set()
+    node_names: dict[int, str] = {}
     for pipeline in pipelines.values():
         for node_name, component in pipeline.components.items():
-            if id(component) not in names:
-                names[id(component)] = node_name
-                taken.add(node_name)
-    entries: list[dict[str, Any]] = []
-    written: set[int] = set()
+            node_names.setdefault(id(component), node_name)
+    reserved = set(node_names.values())
+    entries: dict[str, dict[str, Any]] = {}
+    names: dict[int, str] = {}
+    plain_texts: list[tuple[str, str, str]] = []  # (owner, text, where): strings that are not references
 
-    def name_of(component: BaseComponent) -> str:
-        if id(component) not in names:
-            base = component.name or type(component).__name__
-            candidate, i = base, 2
-            while candidate in taken:
-                candidate, i = f"{base}_{i}", i + 1
-            names[id(component)] = candidate
-            taken.add(candidate)
-        return names[id(component)]
-
-    def emit(component: BaseComponent, chain: tuple[int, ...] = ()) -> None:
-        if id(component) in written:
-            return
+    def emit(component: BaseComponent, chain: tuple[int, ...] = ()) -> str:
+        if id(component) in names:
+            return names[id(component)]
+        label = node_names.get(id(component)) or component.name or type(component).__name__
         if id(component) in chain:
-            raise PipelineConfigError(f"Component '{name_of(component)}' refers to itself through its parameters.")
-        def reference(other: BaseComponent) -> str:
-            emit(other, chain + (id(component),))
-            return name_of(other)
+            raise PipelineConfigError(f"Component '{label}' refers to itself through its parameters.")
 
+        def reference(other: BaseComponent) -> str:
+            return emit(other, chain + (id(component),))
+
+        where = f"component '{label}' ({type(component).__name__}) param"
+        texts: list[tuple[str, str]] = []
         params = {
-            key: _to_yaml_value(value, reference, f"component '{name_of(component)}' ({type(component).__name__}) param '{key}'")
+            key: _to_yaml_value(value, reference, f"{where} '{key}'", texts)
             for key, value in component.init_parameters.items()
         }
-        entry: dict[str, Any] = {"name": name_of(component), "type": component_type_name(type(component))}
+        entry: dict[str, Any] = {"type": component_type_name(type(component))}
         if params:
             entry["params"] = params
-        written.add(id(component))
-        entries.append(entry)
+        if id(component) in node_names:
+            name = node_names[id(component)]
+            if name in entries and entries[name] != entry:
+                raise PipelineConfigError(
+                    f"Two different components are named '{name}' ({entries[name]['type']} and {entry['type']} "
+                    "or the same type with other params); in one YAML file node names name components, so rename "
+                    "one of the nodes."
+                )
+        else:
+            name, i = label, 2
+            while (name in reserved and name not in entries) or (name in entries and entries[name] != entry):
+                name, i = f"{label}_{i}", i + 1
+        names[id(component)] = name
+        entries.setdefault(name, entry)
+        plain_texts.extend((name, text, place) for text, place in texts)
+        return name
 
     pipeline_entries = []
     for pipeline_name, pipeline in pipelines.items():
         nodes = []
-        for node_name, data in pipeline.graph.nodes(data=True):
-            if data["component"] is None:
-                continue
-            emit(data["component"])
-            nodes.append({"name": names[id(data["component"])], "inputs": list(data["inputs"])})
+        for _, data in pipeline.graph.nodes(data=True):
+            if data["component"] is not None:
+                nodes.append({"name": emit(data["component"]), "inputs": list(data["inputs"])})
         pipeline_entries.append({"name": pipeline_name, "nodes": nodes})
-    return {"version": CONFIG_VERSION, "components": entries, "pipelines": pipeline_entries}
+    for owner, text, where in plain_texts:
+        if text in entries and text != owner:
+            raise PipelineConfigError(
+                f"Cannot save {where}: its value {text!r} is also the name of a component, so loading the file "
+                "would read it as a reference to that component. Rename the node or change the value."
+            )
+    components = [{"name": name, **entry} for name, entry in entries.items()]
+    return {"version": CONFIG_VERSION, "components": components, "pipelines": pipeline_entries}
 
 
-def _to_yaml_value(value: Any, ref: Any, where: str) -> Any:
+def _to_yaml_value(value: Any, ref: Any, where: str, texts: list[tuple[str, str]]) -> Any:
     if isinstance(value, BaseComponent):
         return ref(value)
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        texts.append((value, where))
+        return value
+    if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, os.PathLike):
-        return os.fspath(value)
+        return _to_yaml_value(os.fspath(value), ref, where, texts)
     if isinstance(value, (list, tuple)):
-        return [_to_yaml_value(v, ref, where) for v in value]
+        return [_to_yaml_value(v, ref, where, texts) for v in value]
     if isinstance(value, dict):
-        return {str(k): _to_yaml_value(v, ref, where) for k, v in value.items()}
+        return {str(k): _to_yaml_value(v, ref, where, texts) for k, v in value.items()}
     if hasattr(value, "item") and hasattr(value, "dtype"):  # numpy scalar
         return value.item()
     raise PipelineConfigError(
@@ -391,8 +443,15 @@ def _to_yaml_value(value: Any, ref: Any, where: str) -> Any:
 
 
 def dump_config(config: Mapping[str, Any]) -> str:
-    """YAML text of a config dict (keys in config order)."""
-    return yaml.safe_dump(dict(config), sort_keys=False, allow_unicode=True, default_flow_style=False)
+    """YAML text of a config dict (keys in config order).
+
+    Non-ASCII text is written as is where it reads back the same; otherwise (line-break
+    characters such as U+0085 that YAML folds) every string is escaped instead.
+    """
+    text = yaml.safe_dump(dict(config), sort_keys=False, allow_unicode=True, default_flow_style=False)
+    if yaml.safe_load(text) != dict(config):
+        text = yaml.safe_dump(dict(config), sort_keys=False, allow_unicode=False, default_flow_style=False)
+    return text
 
 
 def save_pipelines(pipelines: Mapping[str, Any], path: str | os.PathLike) -> None:
