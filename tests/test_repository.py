@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
+import shlex
+import subprocess
+import sys
 
 import pytest
 
@@ -20,10 +24,26 @@ def test_ci_runs_exactly_the_readme_test_command(repo_root):
     assert ci.index("python -m pip install -q torch==2.13.0") < ci.index(test)
 
 
-def test_readme_main_job_runs(repo_root, capsys):
+def test_readme_main_job_runs(repo_root, tmp_path):
     install, _ = readme_commands(repo_root)
-    script = install.split("&& python ")[-1]
-    runpy.run_path(str(repo_root / script), run_name="__main__")
+    steps = [step.strip() for step in install.split("&&")]
+    assert steps[:2] == ["pip install torch==2.13.0", 'pip install -e ".[test]"']
+    env = {**os.environ, "DOCUMENTSTORE_PARAMS_URL": f"sqlite:///{tmp_path / 'readme.db'}"}
+    outputs = []
+    for step in steps[2:]:
+        args = shlex.split(step)
+        assert args[0] == "hayrick"
+        done = subprocess.run([sys.executable, "-m", "hayrick.cli", *args[1:]], cwd=repo_root, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert "Indexed 11 files into 11 documents" in outputs[0]
+    assert outputs[1].startswith("Query: Is it good for reading?\nDocuments (")
+    assert "great for reading books on the train" in outputs[1].split("2. [")[0]  # the best hit
+
+
+def test_quick_tour_runs(repo_root, capsys):
+    runpy.run_path(str(repo_root / "examples" / "quickstart.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "[B0074BW614] The battery lasts a week of reading" in out
     assert "Products mentioning 'bass': ['B00001P4ZH']" in out
@@ -35,11 +55,8 @@ def test_shared_folder_has_the_models_and_datasets(shared_dir):
     assert (shared_dir / "datasets" / "squad").is_dir()
 
 
-@pytest.mark.parametrize("module", ["hayrick", "hayrick.pipelines", "hayrick.nodes", "hayrick.cli"])
+@pytest.mark.parametrize("module", ["hayrick", "hayrick.pipelines", "hayrick.nodes", "hayrick.stores", "hayrick.cli"])
 def test_import_stays_light(module):
-    import subprocess
-    import sys
-
-    code = f"import sys, {module}; print(sorted(m for m in ('torch', 'transformers', 'faiss', 'matplotlib') if m in sys.modules))"
+    code = f"import sys, {module}; print(sorted(m for m in ('torch', 'transformers', 'faiss', 'matplotlib', 'sqlalchemy', 'pypdf', 'scipy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
