@@ -2,5 +2,22 @@
 
 from hayrick.pipelines.base import Pipeline
 from hayrick.pipelines.config import pipelines_to_config, save_pipelines, validate_config
+from hayrick.pipelines.standard import (
+    BaseStandardPipeline,
+    DocumentSearchPipeline,
+    ExtractiveQAPipeline,
+    print_answers,
+    print_documents,
+)
 
-__all__ = ["Pipeline", "pipelines_to_config", "save_pipelines", "validate_config"]
+__all__ = [
+    "BaseStandardPipeline",
+    "DocumentSearchPipeline",
+    "ExtractiveQAPipeline",
+    "Pipeline",
+    "pipelines_to_config",
+    "print_answers",
+    "print_documents",
+    "save_pipelines",
+    "validate_config",
+]

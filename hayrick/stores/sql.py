@@ -35,14 +35,18 @@ column uses collation "C", like Python's `<` on str). Limits: numbers are compar
 Writes are all or nothing: a batch is validated and serialised first, then written in one
 transaction, `batch_size` documents per statement. An overwritten document is deleted and
 written again, so it moves to the end of the insertion order (as in `InMemoryDocumentStore`);
-a label written again keeps its place. BM25 `query()` is not offered (the base class explains).
+a label written again keeps its place.
+
+BM25 (`use_bm25=True`): `query()` ranks with the kernel of `hayrick.stores.bm25`, an index kept in
+this process: built from the table on the first query of an index, updated by this store's
+writes, dropped by its deletes, and built again when the document count shows that another
+process changed the index. Filters select the candidates in SQL.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -61,86 +65,21 @@ from hayrick.stores.base import (
 from hayrick.stores.bm25 import BM25Index
 from hayrick.stores.filters import Comparison, FilterNode, fold, matches, parse_filters
 from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
+from hayrick.stores.sql_schema import (
+    _IN_CHUNK,
+    _create_engine,
+    _define_tables,
+    _first_line,
+    _meta_rows,
+    import_sqlalchemy,
+    parse_database_url,
+)
 
 logger = logging.getLogger(__name__)
-sa: Any = None  # the sqlalchemy module, imported by the first store built (keeps `import hayrick` light)
+sa: Any = None  # the sqlalchemy module, set when the first store is built (keeps `import hayrick` light)
 
 _ANALYZE_AFTER = 1_000  # a write of this many documents refreshes PostgreSQL's planner statistics
-_IN_CHUNK = 900  # ids per IN (...) list: below SQLite's oldest limit of 999 bound parameters
-_DOCUMENT_TABLE = "hayrick_document"
-_META_TABLE = "hayrick_document_meta"
-_LABEL_TABLE = "hayrick_label"
 
-
-def import_sqlalchemy() -> Any:
-    """Import SQLAlchemy 2 on first use, with an error that says what to install."""
-    global sa
-    if sa is None:
-        try:
-            import sqlalchemy
-        except ImportError as exc:
-            raise ImportError(
-                "SQLDocumentStore and FAISSDocumentStore need SQLAlchemy 2: pip install 'hayrick[sql]' "
-                "(or pip install 'sqlalchemy>=2'); PostgreSQL also needs pip install psycopg2-binary."
-            ) from exc
-        if int(sqlalchemy.__version__.split(".")[0]) < 2:
-            raise ImportError(f"hayrick needs SQLAlchemy >= 2, found {sqlalchemy.__version__}: pip install -U sqlalchemy.")
-        sa = sqlalchemy
-    return sa
-
-
-@dataclass
-class _Tables:
-    metadata: Any
-    documents: Any
-    meta: Any
-    labels: Any
-
-
-def _define_tables() -> _Tables:
-    metadata = sa.MetaData()
-    pk = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY = rowid on SQLite
-    text_c = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
-    documents = sa.Table(
-        _DOCUMENT_TABLE,
-        metadata,
-        sa.Column("pk", pk, primary_key=True, autoincrement=True),
-        sa.Column("id", sa.Text, nullable=False),
-        sa.Column("index", sa.Text, key="index_name", nullable=False),
-        sa.Column("content", sa.Text, nullable=False),
-        sa.Column("content_type", sa.String(16), nullable=False),
-        sa.Column("meta", sa.Text, nullable=False),
-        sa.Column("id_hash_keys", sa.Text, nullable=True),
-        sa.Column("vector_id", sa.BigInteger, nullable=True),
-    )
-    d = documents.c
-    sa.UniqueConstraint(d.index_name, d.id, name="uq_hayrick_document_index_id")
-    sa.Index("ix_hayrick_document_vector", d.index_name, d.vector_id)
-    meta = sa.Table(
-        _META_TABLE,
-        metadata,
-        sa.Column("pk", pk, primary_key=True, autoincrement=True),
-        sa.Column("document_id", sa.Text, nullable=False),
-        sa.Column("index", sa.Text, key="index_name", nullable=False),
-        sa.Column("name", sa.Text, nullable=False),
-        sa.Column("value_str", text_c, nullable=True),
-        sa.Column("value_num", sa.Double, nullable=True),
-    )
-    m = meta.c
-    sa.Index("ix_hayrick_meta_document", m.document_id, m.index_name, m.name)
-    sa.Index("ix_hayrick_meta_num", m.index_name, m.name, m.value_num)
-    sa.Index("ix_hayrick_meta_str", m.index_name, m.name, m.value_str).ddl_if(dialect="sqlite")
-    sa.Index("ix_hayrick_meta_str_hash", m.value_str, postgresql_using="hash").ddl_if(dialect="postgresql")
-    labels = sa.Table(
-        _LABEL_TABLE,
-        metadata,
-        sa.Column("pk", pk, primary_key=True, autoincrement=True),
-        sa.Column("id", sa.Text, nullable=False),
-        sa.Column("index", sa.Text, key="index_name", nullable=False),
-        sa.Column("label", sa.Text, nullable=False),
-    )
-    sa.UniqueConstraint(labels.c.index_name, labels.c.id, name="uq_hayrick_label_index_id")
-    return _Tables(metadata, documents, meta, labels)
 
 
 @dataclass
@@ -171,31 +110,6 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 def _check_batch_size(batch_size: Any) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise DocumentStoreError(f"batch_size must be a positive int, got {batch_size!r}.")
-
-
-def _meta_rows(document_id: str, index: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The typed meta rows of a (JSON-ready) meta dict: one per value, one per element of a list."""
-    rows = []
-    for name, value in meta.items():
-        for v in value if isinstance(value, list) else [value]:
-            if v is None:
-                value_str, value_num = None, None
-            elif isinstance(v, str):
-                value_str, value_num = v, None
-            elif isinstance(v, (bool, int, float)):
-                try:
-                    value_num = float(v)
-                except OverflowError:  # an int beyond the double range: no row, like a non-scalar
-                    continue
-                if math.isnan(value_num):  # NaN equals nothing; SQLite would store it as NULL (= None)
-                    continue
-                value_str = None
-            else:  # dicts and nested lists never compare equal: no row, as for a missing field
-                continue
-            rows.append(
-                {"document_id": document_id, "index_name": index, "name": name, "value_str": value_str, "value_num": value_num}
-            )
-    return rows
 
 
 class SQLDocumentStore(BaseDocumentStore):
@@ -240,7 +154,8 @@ class SQLDocumentStore(BaseDocumentStore):
         bm25_parameters: dict[str, float] | None = None,
         bm25_tokenization_regex: str = DEFAULT_TOKENIZATION_REGEX,
     ):
-        import_sqlalchemy()
+        global sa
+        sa = import_sqlalchemy()
         check_duplicate_policy(duplicate_documents)
         self.use_bm25 = use_bm25
         self._bm25_settings = BM25Settings(bm25_algorithm, bm25_parameters, bm25_tokenization_regex)
@@ -689,65 +604,6 @@ class SQLDocumentStore(BaseDocumentStore):
             pks = [pk for pk, _ in self._label_rows(conn, index, ids, node)]
             for chunk in _chunks(pks, _IN_CHUNK):
                 conn.execute(sa.delete(t).where(t.c.pk.in_(chunk)))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def parse_database_url(url: str) -> Any:
-    """`url` as a SQLAlchemy URL; a plain `postgresql://` uses whichever of psycopg 3 and psycopg2 is installed.
-
-    (SQLAlchemy 2.0 defaults to psycopg2 and 2.1 to psycopg 3; hayrick's `[postgres]` extra installs
-    psycopg2-binary.)
-
-    Raises:
-        DocumentStoreError: `url` is not a database URL.
-    """
-    import_sqlalchemy()
-    example = "'sqlite:///hayrick.db', 'sqlite://' (in memory) or 'postgresql://user:password@localhost:5432/dbname'"
-    if not isinstance(url, str) or not url:
-        raise DocumentStoreError(f"url must be a database URL such as {example}, got {url!r}.")
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise DocumentStoreError(f"url {url!r} is not a database URL: {exc}. Use one such as {example}.") from exc
-    if parsed.drivername == "postgresql":
-        import importlib.util
-
-        for module, driver in (("psycopg", "postgresql+psycopg"), ("psycopg2", "postgresql+psycopg2")):
-            if importlib.util.find_spec(module) is not None:
-                return parsed.set(drivername=driver)
-    return parsed
-
-
-def _create_engine(url: str, check_same_thread: bool, isolation_level: str | None) -> tuple[Any, bool]:
-    """The SQLAlchemy engine for `url`, and whether it is an in-memory SQLite database."""
-    example = "'sqlite:///hayrick.db', 'sqlite://' (in memory) or 'postgresql://user:password@localhost:5432/dbname'"
-    parsed = parse_database_url(url)
-    kwargs: dict[str, Any] = {}
-    in_memory = False
-    if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": check_same_thread}
-        in_memory = parsed.database in (None, "", ":memory:") or "mode=memory" in str(parsed.query)
-        if in_memory:  # one connection for every thread, or each thread would see its own empty database
-            kwargs["poolclass"] = sa.pool.StaticPool
-    if isolation_level is not None:
-        kwargs["isolation_level"] = isolation_level
-    try:
-        engine = sa.create_engine(parsed, **kwargs)
-    except sa.exc.NoSuchModuleError as exc:
-        raise DocumentStoreError(
-            f"url {parsed.render_as_string(hide_password=True)!r} names a database SQLAlchemy does not know "
-            f"({exc}). Use one such as {example}."
-        ) from exc
-    except ImportError as exc:
-        hint = " pip install 'hayrick[postgres]' (psycopg2-binary)" if parsed.get_backend_name() == "postgresql" else ""
-        raise ImportError(f"The database driver for {parsed.drivername!r} is not installed ({exc}).{hint}") from exc
-    except (sa.exc.ArgumentError, TypeError, ValueError) as exc:
-        raise DocumentStoreError(f"Cannot use the database URL {parsed.render_as_string(hide_password=True)!r}: {exc}") from exc
-    return engine, in_memory
 
 
 __all__ = ["SQLDocumentStore", "parse_database_url"]

@@ -1,0 +1,144 @@
+"""Ready-made pipelines for the common jobs, and printing their results.
+
+```python
+from hayrick.pipelines import ExtractiveQAPipeline
+from hayrick.pipelines.standard import print_answers
+
+pipe = ExtractiveQAPipeline(reader=reader, retriever=retriever)
+result = pipe.run(query="Is it good for reading?", params={"Retriever": {"top_k": 10}, "Reader": {"top_k": 3}})
+print_answers(result, details="minimum")
+```
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from pprint import pformat
+from typing import Any
+
+from hayrick.errors import PipelineValidationError
+from hayrick.nodes.base import BaseComponent
+from hayrick.pipelines.base import Pipeline
+
+ANSWER_DETAILS = ("minimum", "medium", "all")
+
+
+class BaseStandardPipeline:
+    """A `Pipeline` built for one job; the underlying pipeline is `self.pipeline`."""
+
+    pipeline: Pipeline
+
+    def run(self, query: str, params: dict[str, Any] | None = None, debug: bool | None = None) -> dict[str, Any]:
+        """Run one query (see `Pipeline.run`)."""
+        return self.pipeline.run(query=query, params=params, debug=debug)
+
+    def run_batch(self, queries: list[str], params: dict[str, Any] | None = None, debug: bool | None = None) -> dict[str, Any]:
+        """Run many queries (see `Pipeline.run_batch`)."""
+        return self.pipeline.run_batch(queries=queries, params=params, debug=debug)
+
+    def add_node(self, component: BaseComponent, name: str, inputs: list[str]) -> None:
+        self.pipeline.add_node(component=component, name=name, inputs=inputs)
+
+    def get_node(self, name: str) -> BaseComponent | None:
+        return self.pipeline.get_node(name)
+
+    def get_nodes_by_class(self, class_type: type) -> list[BaseComponent]:
+        return self.pipeline.get_nodes_by_class(class_type)
+
+    def draw(self, path: str | os.PathLike = "pipeline.png") -> Path:
+        return self.pipeline.draw(path)
+
+    def save(self, path: str | os.PathLike, pipeline_name: str = "query") -> None:
+        self.pipeline.save(path, pipeline_name=pipeline_name)
+
+    save_to_yaml = save
+
+    def get_config(self, pipeline_name: str = "query") -> dict[str, Any]:
+        return self.pipeline.get_config(pipeline_name)
+
+
+class ExtractiveQAPipeline(BaseStandardPipeline):
+    """Query -> Retriever -> Reader: answers extracted from the retrieved documents.
+
+    Example:
+        >>> pipe = ExtractiveQAPipeline(reader=FARMReader("../shared/models/minilm-l6-squad"), retriever=retriever)
+        >>> pipe.run(query="Is it good for reading?", params={"Retriever": {"top_k": 10}, "Reader": {"top_k": 3}})
+    """
+
+    def __init__(self, reader: BaseComponent, retriever: BaseComponent):
+        _check_component(reader, "reader")
+        _check_component(retriever, "retriever")
+        self.pipeline = Pipeline()
+        self.pipeline.add_node(component=retriever, name="Retriever", inputs=["Query"])
+        self.pipeline.add_node(component=reader, name="Reader", inputs=["Retriever"])
+
+
+class DocumentSearchPipeline(BaseStandardPipeline):
+    """Query -> Retriever: the documents relevant to a query.
+
+    Example:
+        >>> DocumentSearchPipeline(retriever).run(query="battery life", params={"Retriever": {"top_k": 5}})
+    """
+
+    def __init__(self, retriever: BaseComponent):
+        _check_component(retriever, "retriever")
+        self.pipeline = Pipeline()
+        self.pipeline.add_node(component=retriever, name="Retriever", inputs=["Query"])
+
+
+def _check_component(component: Any, role: str) -> None:
+    if not isinstance(component, BaseComponent):
+        raise PipelineValidationError(
+            f"The {role} must be a hayrick node (e.g. a {'FARMReader' if role == 'reader' else 'BM25Retriever'}), "
+            f"got {type(component).__name__}."
+        )
+
+
+def _shorten(text: str | None, max_text_len: int | None) -> str | None:
+    if text is None or max_text_len is None or len(text) <= max_text_len:
+        return text
+    return text[: max_text_len - 3] + "..."
+
+
+def format_answers(results: dict[str, Any], details: str = "all", max_text_len: int | None = None) -> str:
+    """The query and answers of a pipeline result as text; see `print_answers`."""
+    if details not in ANSWER_DETAILS:
+        raise ValueError(f"details must be one of {', '.join(ANSWER_DETAILS)}, got {details!r}.")
+    answers = results.get("answers")
+    if answers is None:
+        raise ValueError(
+            f"The result has no 'answers' (keys: {', '.join(results)}); print_answers needs a pipeline with a reader."
+        )
+    if details == "minimum":
+        shown: list[Any] = [
+            {"answer": a.answer, "context": _shorten(a.context, max_text_len)} for a in answers
+        ]
+    elif details == "medium":
+        shown = [
+            {"answer": a.answer, "context": _shorten(a.context, max_text_len), "score": a.score} for a in answers
+        ]
+    else:
+        shown = [a.to_dict() for a in answers]
+    return f"Query: {results.get('query')}\nAnswers:\n{pformat(shown, sort_dicts=False, width=100)}"
+
+
+def print_answers(results: dict[str, Any], details: str = "all", max_text_len: int | None = None) -> None:
+    """Print the answers of a pipeline result, as Haystack 1.x's `print_answers`.
+
+    Args:
+        results: what `pipeline.run()` returned.
+        details: "minimum" (answer and context), "medium" (and score) or "all" (every field).
+        max_text_len: shorten contexts longer than this.
+    """
+    print(format_answers(results, details, max_text_len))
+
+
+def print_documents(results: dict[str, Any], max_text_len: int | None = None, print_meta: bool = False) -> None:
+    """Print the documents of a pipeline result: score and content (and meta)."""
+    print(f"Query: {results.get('query')}")
+    for doc in results.get("documents") or []:
+        score = f"{doc.score:.4f}" if doc.score is not None else "-"
+        print(f"[{score}] {_shorten(doc.content, max_text_len)}")
+        if print_meta:
+            print(f"    meta: {doc.meta}")
