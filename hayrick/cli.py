@@ -5,6 +5,7 @@ hayrick run PIPELINE.yml --query "Is it good for reading?" [--pipeline-name quer
 hayrick index PIPELINE.yml PATH... [--pipeline-name indexing] [--batch-size 16]
 hayrick validate PIPELINE.yml [--pipeline-name N]
 hayrick draw PIPELINE.yml out.png [--pipeline-name N]
+hayrick eval PIPELINE.yml --squad dev-v1.1.json [--top-k 1 5 10] [--pipeline-name query] [--params JSON]
 ```
 
 Errors in the file or the run are printed as one readable message and exit with status 2.
@@ -55,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("pipeline", type=Path)
     validate.add_argument("--pipeline-name", help="check only this pipeline (default: all)")
     validate.set_defaults(func=cmd_validate)
+
+    evaluate = commands.add_parser(
+        "eval", help="evaluate a query pipeline on a SQuAD-format file and print its metrics"
+    )
+    evaluate.add_argument("pipeline", type=Path, help="the pipeline YAML file")
+    evaluate.add_argument("--squad", type=Path, required=True, help="a SQuAD v1.1/v2.0 JSON file (questions and paragraphs)")
+    evaluate.add_argument("--top-k", type=int, nargs="+", metavar="K",
+                          help="retriever top_k values to report (one run at the largest, smaller ones simulated)")
+    evaluate.add_argument("--pipeline-name", help="which pipeline of the file (default: the only one, or 'query')")
+    evaluate.add_argument("--params", type=_json_arg, help='JSON, e.g. \'{"Reader": {"top_k": 5}}\'')
+    evaluate.add_argument("--max-docs", type=int, help="load only the first N paragraphs of the file (and their questions)")
+    evaluate.add_argument("--drop-no-answers", action="store_true", help="leave out no-answer questions (SQuAD 2.0)")
+    evaluate.add_argument("--isolated", action="store_true", help="also run readers on the gold paragraphs")
+    evaluate.add_argument("--save", type=Path, help="a folder to save the per-node results to (CSV)")
+    evaluate.set_defaults(func=cmd_eval)
 
     draw = commands.add_parser("draw", help="draw a pipeline of a YAML file to a PNG")
     draw.add_argument("pipeline", type=Path)
@@ -155,6 +171,53 @@ def collect_files(paths: Sequence[Path], extensions: set[str] | None) -> list[Pa
     return files
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Load the SQuAD file into the store of the pipeline's retriever(s), run Pipeline.eval, print metrics."""
+    import hayrick.evaluation  # noqa: F401  (defines EvalDocuments and EvalAnswers for `type:` in the YAML)
+    from hayrick.evaluation.report import format_metrics_table
+    from hayrick.pipelines.base import Pipeline
+    from hayrick.pipelines.config import read_config
+    from hayrick.stores.base import BaseDocumentStore
+
+    if args.top_k and min(args.top_k) < 1:
+        raise PipelineConfigError(f"--top-k values must be positive, got {args.top_k}.")
+    if not args.squad.is_file():
+        raise PipelineConfigError(f"--squad: no file at {args.squad}.")
+    config = read_config(args.pipeline)
+    pipeline = Pipeline.load(config, pipeline_name=_default_pipeline_name(config, args.pipeline_name))
+    if pipeline.root_node != "Query":
+        raise PipelineConfigError(f"{args.pipeline}: eval needs a query pipeline (root Query), this one starts at "
+                                  f"{pipeline.root_node}; pick one with --pipeline-name.")  # fmt: skip
+    retrievers = {name: c for name, c in pipeline.components.items()
+                  if isinstance(getattr(c, "document_store", None), BaseDocumentStore)}  # fmt: skip
+    stores = list({id(c.document_store): c.document_store for c in retrievers.values()}.values())
+    if not stores:
+        raise PipelineConfigError(
+            f"{args.pipeline}: no node of this pipeline has a document_store to load {args.squad.name} into; "
+            "eval needs a retriever (e.g. BM25Retriever) over a document store."
+        )
+    label_indexes = []
+    for store in stores:
+        written, labels = store.add_eval_data(str(args.squad), doc_index=store.index, label_index=store.label_index,
+                                              max_docs=args.max_docs)  # fmt: skip
+        label_indexes.append(store.label_index)
+        print(f"Loaded {written} paragraphs and {labels} labels from {args.squad} into {type(store).__name__}.")
+    labels = stores[0].get_all_labels_aggregated(
+        index=label_indexes[0], drop_negative_labels=True, drop_no_answers=args.drop_no_answers
+    )
+    params = dict(args.params or {})
+    ks = sorted(set(args.top_k or []))
+    if ks:
+        for name in retrievers:
+            params[name] = {**params.get(name, {}), "top_k": ks[-1]}
+    result = pipeline.eval(labels, params=params or None, add_isolated_node_eval=args.isolated)
+    print(f"Evaluated {len(labels)} questions.")
+    print(format_metrics_table(result, ks or [-1], isolated=args.isolated))
+    if args.save:
+        print(f"Saved the per-node results to {result.save(args.save)}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from hayrick.pipelines.config import read_config, validate_config
 
@@ -213,8 +276,10 @@ def format_result(result: dict[str, Any]) -> str:
                 lines.append(f"     context: {_snippet(answer.context)}")
     documents = result.get("documents")
     if documents:
-        lines.append(f"Documents ({len(documents)}):")
-        for i, doc in enumerate(documents, 1):
+        shown = documents[:3] if answers else documents  # with answers, the documents are context
+        more = f", the first {len(shown)} shown (--json for all)" if len(shown) < len(documents) else ""
+        lines.append(f"Documents ({len(documents)}{more}):")
+        for i, doc in enumerate(shown, 1):
             if hasattr(doc, "content"):
                 score = f"  score {doc.score:.3f}" if doc.score is not None else ""
                 meta = f"  meta {_snippet(json.dumps(doc.meta, default=str), 80)}" if doc.meta else ""

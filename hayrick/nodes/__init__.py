@@ -8,6 +8,7 @@ pypdf) are imported inside the nodes that need them, so importing this module is
 from hayrick.nodes.base import BaseComponent, get_component_class, load_entry_point_nodes, registered_component_names
 from hayrick.nodes.file_converter import BaseConverter, MarkdownConverter, PDFToTextConverter, TextConverter
 from hayrick.nodes.preprocessing import BasePreProcessor, PreProcessor
+from hayrick.nodes.readers import BaseReader, FARMReader, TransformersReader
 from hayrick.nodes.retrievers import BaseRetriever, BM25Retriever, FilterRetriever, TfidfRetriever
 from hayrick.nodes.routing import FileTypeClassifier
 
@@ -15,8 +16,10 @@ __all__ = [
     "BaseComponent",
     "BaseConverter",
     "BasePreProcessor",
+    "BaseReader",
     "BaseRetriever",
     "BM25Retriever",
+    "FARMReader",
     "FileTypeClassifier",
     "FilterRetriever",
     "MarkdownConverter",
@@ -24,6 +27,7 @@ __all__ = [
     "PreProcessor",
     "TextConverter",
     "TfidfRetriever",
+    "TransformersReader",
     "get_component_class",
     "load_entry_point_nodes",
     "registered_component_names",

@@ -1,0 +1,208 @@
+"""`BaseReader`: what every reader shares (the node adapter, batching of queries, answer building)."""
+
+from __future__ import annotations
+
+import numbers
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from hayrick.errors import ComponentError
+from hayrick.nodes.base import BaseComponent
+from hayrick.schema import Answer, Document, Span
+
+
+class BaseReader(BaseComponent):
+    """A node that extracts answers to a query from documents.
+
+    Subclasses implement `_answer(queries, documents_per_query, top_k, batch_size)`, which answers
+    several queries at once, each over its own documents; `predict`, `predict_batch`,
+    `predict_on_texts`, `run` and `run_batch` come from here.
+
+    Example:
+        >>> reader = FARMReader("path/to/model")
+        >>> reader.predict("Who lives in Berlin?", [Document("My name is Carla and I live in Berlin")])["answers"][0].answer
+        'Carla'
+    """
+
+    outgoing_edges = 1
+    top_k: int
+    batch_size: int
+
+    @abstractmethod
+    def _answer(
+        self, queries: list[str], documents_per_query: list[list[Document]], top_k: int, batch_size: int
+    ) -> list[tuple[list[Answer], float | None]]:
+        """`(answers best first, no_ans_gap)` per query; all queries' documents may be batched together."""
+
+    def predict(self, query: str, documents: Sequence[Document | dict], top_k: int | None = None) -> dict[str, Any]:
+        """Answers to `query` found in `documents`, best first.
+
+        Args:
+            query: the question.
+            documents: the documents to read (Documents, or dicts with `content` and `meta`).
+            top_k: the most answers to return; default: the reader's `top_k`.
+
+        Returns:
+            `{"query": query, "no_ans_gap": float | None, "answers": [Answer, ...]}`. `no_ans_gap`
+            is how much better the best answer scored than "no answer" (negative: no answer wins).
+        """
+        top_k = self._check_top_k(top_k)
+        answers, gap = self._answer([query], [_as_documents(documents, type(self).__name__)], top_k, self.batch_size)[0]
+        return {"query": query, "no_ans_gap": gap, "answers": answers}
+
+    def predict_batch(
+        self,
+        queries: Sequence[str],
+        documents: Sequence[Document | dict] | Sequence[Sequence[Document | dict]],
+        top_k: int | None = None,
+        batch_size: int | None = None,
+    ) -> dict[str, Any]:
+        """Answers to many queries, with every window of every query batched together.
+
+        Args:
+            queries: the questions (a single str counts as one).
+            documents: one list shared by all queries, or a list with one list of documents per query.
+            top_k: the most answers per query; default: the reader's `top_k`.
+            batch_size: windows per forward pass; default: the reader's `batch_size`.
+
+        Returns:
+            `{"queries": [...], "answers": [[Answer, ...] per query], "no_ans_gaps": [...]}`.
+        """
+        owner = type(self).__name__
+        if isinstance(queries, str):
+            queries = [queries]
+        queries = list(queries)
+        top_k = self._check_top_k(top_k)
+        batch_size = self.batch_size if batch_size is None else batch_size
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"{owner}.predict_batch: batch_size must be a positive int, got {batch_size!r}.")
+        items: list[Any] = list(documents)
+        if items and all(isinstance(d, (list, tuple)) for d in items):
+            if len(items) != len(queries):
+                raise ValueError(
+                    f"{owner}.predict_batch: {len(items)} lists of documents for {len(queries)} queries; "
+                    "give one list per query, or one flat list shared by all queries."
+                )
+            per_query = [_as_documents(docs, owner) for docs in items]
+        else:
+            shared = _as_documents(items, owner)
+            per_query = [shared] * len(queries)
+        results = self._answer(queries, per_query, top_k, batch_size) if queries else []
+        return {
+            "queries": queries,
+            "answers": [answers for answers, _ in results],
+            "no_ans_gaps": [gap for _, gap in results],
+        }
+
+    def predict_on_texts(self, question: str, texts: Sequence[str], top_k: int | None = None) -> dict[str, Any]:
+        """`predict` over plain strings, each read as a Document."""
+        if isinstance(texts, str):
+            texts = [texts]
+        return self.predict(question, [Document(content=text) for text in texts], top_k=top_k)
+
+    def run(self, query: str, documents: list[Document], top_k: int | None = None) -> tuple[dict, str]:
+        return {"answers": self.predict(query, documents, top_k=top_k)["answers"]}, "output_1"
+
+    def run_batch(
+        self,
+        queries: list[str],
+        documents: list[Document] | list[list[Document]],
+        top_k: int | None = None,
+        batch_size: int | None = None,
+    ) -> tuple[dict, str]:
+        result = self.predict_batch(queries, documents, top_k=top_k, batch_size=batch_size)
+        return {"answers": result["answers"]}, "output_1"
+
+    def _check_top_k(self, top_k: int | None) -> int:
+        if top_k is None:
+            return self.top_k
+        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+            raise ValueError(f"{type(self).__name__}: top_k must be a positive int, got {top_k!r}.")
+        return top_k
+
+
+def _as_documents(documents: Sequence[Any], owner: str) -> list[Document]:
+    if documents is None:
+        raise ValueError(f"{owner}: documents must be a list of Documents, got None.")
+    result = []
+    for doc in documents:
+        if isinstance(doc, dict):
+            doc = Document.from_dict(doc)
+        if not isinstance(doc, Document):
+            raise TypeError(f"{owner}: documents must be Documents (or dicts with 'content'), got {type(doc).__name__}.")
+        if doc.content_type != "text" or not isinstance(doc.content, str):
+            raise ValueError(
+                f"{owner} reads text documents; document {doc.id[:12]} has content_type={doc.content_type!r}."
+            )
+        result.append(doc)
+    return result
+
+
+def extractive_answer(
+    document: Document, start: int, end: int, score: float, context_start: int, context_end: int
+) -> Answer:
+    """An extractive Answer for `document.content[start:end]` with its context and offsets."""
+    text = str(document.content)
+    return Answer(
+        answer=text[start:end],
+        type="extractive",
+        score=score,
+        context=text[context_start:context_end],
+        offsets_in_document=[Span(start, end)],
+        offsets_in_context=[Span(start - context_start, end - context_start)],
+        document_ids=[document.id],
+        meta=dict(document.meta),
+    )
+
+
+def no_answer(score: float) -> Answer:
+    """The "no answer" prediction (empty text, zero-length offsets, no document), as Haystack 1.x gives it."""
+    return Answer(
+        answer="",
+        type="extractive",
+        score=score,
+        context=None,
+        offsets_in_document=[Span(0, 0)],
+        offsets_in_context=[Span(0, 0)],
+        document_ids=None,
+    )
+
+
+def centred_context(length: int, start: int, end: int, size: int) -> tuple[int, int]:
+    """A window of `size` characters (at least the answer) centred on `[start, end)` inside `[0, length)`."""
+    size = max(size, end - start)
+    begin = max(0, start - (size - (end - start)) // 2)
+    stop = min(length, begin + size)
+    return max(0, stop - size), stop
+
+
+# --- init-argument checks --------------------------------------------------------------------------
+
+
+def check_int(owner: str, name: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ComponentError(f"{owner}: {name} must be an int >= {minimum}, got {value!r}.")
+
+
+def check_bool(owner: str, name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ComponentError(f"{owner}: {name} must be True or False, got {value!r}.")
+
+
+def check_number(owner: str, name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ComponentError(f"{owner}: {name} must be a number, got {type(value).__name__}: {value!r}.")
+
+
+def check_window_args(owner: str, max_seq_len: Any, doc_stride: Any, max_query_length: Any) -> None:
+    """Checks before the model loads (the check against the tokenizer's special tokens comes after)."""
+    check_int(owner, "max_seq_len", max_seq_len, 8)
+    check_int(owner, "doc_stride", doc_stride, 0)
+    check_int(owner, "max_query_length", max_query_length, 1)
+    if doc_stride + max_query_length >= max_seq_len:
+        raise ComponentError(
+            f"{owner}: doc_stride ({doc_stride}) + max question tokens ({max_query_length}) must be smaller than "
+            f"max_seq_len ({max_seq_len}): a window holds the question, special tokens and context, and "
+            "consecutive windows overlap by doc_stride context tokens. Lower doc_stride or raise max_seq_len."
+        )
