@@ -7,13 +7,29 @@ pypdf) are imported inside the nodes that need them, so importing this module is
 
 from hayrick.nodes.base import BaseComponent, get_component_class, load_entry_point_nodes, registered_component_names
 from hayrick.nodes.file_converter import BaseConverter, MarkdownConverter, PDFToTextConverter, TextConverter
+from hayrick.nodes.other import DocumentEmbedder, JoinAnswers, JoinDocuments, JoinNode
 from hayrick.nodes.preprocessing import BasePreProcessor, PreProcessor
 from hayrick.nodes.readers import BaseReader, FARMReader, TransformersReader
-from hayrick.nodes.retrievers import BaseRetriever, BM25Retriever, FilterRetriever, TfidfRetriever
+from hayrick.nodes.retrievers import (
+    BaseDenseRetriever,
+    BaseRetriever,
+    BM25Retriever,
+    DensePassageRetriever,
+    EmbeddingRetriever,
+    FilterRetriever,
+    TfidfRetriever,
+)
 from hayrick.nodes.routing import FileTypeClassifier
 
 __all__ = [
     "BaseComponent",
+    "BaseDenseRetriever",
+    "DensePassageRetriever",
+    "DocumentEmbedder",
+    "EmbeddingRetriever",
+    "JoinAnswers",
+    "JoinDocuments",
+    "JoinNode",
     "BaseConverter",
     "BasePreProcessor",
     "BaseReader",
