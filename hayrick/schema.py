@@ -434,11 +434,17 @@ class Label(_Schema):
             })
         return self
 
+    @property
+    def is_positive(self) -> bool:
+        """Haystack 1.x's positive label: a correct answer in a correct document, or a correct document
+        without an answer. `drop_negative_labels` keeps only these."""
+        return self.is_correct_document and (self.is_correct_answer or self.answer is None)
+
 
 class MultiLabel(_Schema):
     """All labels for one query, aggregated as in Haystack 1.x: what evaluation compares against.
 
-    `drop_negative_labels` drops labels whose answer and document are both incorrect;
+    `drop_negative_labels` keeps only positive labels (`Label.is_positive`);
     `drop_no_answers` drops no-answer labels. The aggregates (`query`, `answers`, `no_answer`,
     `document_ids`, `contexts`, `offsets_in_documents`, `offsets_in_contexts`, `filters`, `id`)
     are read-only properties over the labels kept.
@@ -467,7 +473,7 @@ class MultiLabel(_Schema):
             raise ValueError("MultiLabel needs at least one Label, got an empty list.")
         kept = self.labels
         if self.drop_negative_labels:
-            kept = [label for label in kept if label.is_correct_answer or label.is_correct_document]
+            kept = [label for label in kept if label.is_positive]
         if self.drop_no_answers:
             kept = [label for label in kept if not label.no_answer]
         if not kept:
@@ -499,6 +505,13 @@ class MultiLabel(_Schema):
             query = self.labels[0].query
             raise ValueError(f"MultiLabel labels of query {query!r} have different filters: {distinct!r}.")
         return distinct[0]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The meta entries every label shares (same key, equal value), e.g. `item_id` after
+        `get_all_labels_aggregated(aggregate_by_meta=["item_id"])`, as the book reads `l.meta["item_id"]`."""
+        first, *rest = self.labels
+        return {k: v for k, v in first.meta.items() if all(k in label.meta and label.meta[k] == v for label in rest)}
 
     @property
     def no_answer(self) -> bool:

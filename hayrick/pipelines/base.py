@@ -153,6 +153,25 @@ class Pipeline:
         root_inputs = _root_inputs(queries=queries, file_paths=file_paths, labels=labels, documents=documents, meta=meta)
         return execute(self._plan(batch=True), root_inputs, params, bool(debug))
 
+    def eval(
+        self,
+        labels: list[Any],
+        params: dict[str, Any] | None = None,
+        sas_model_name_or_path: str | None = None,
+        add_isolated_node_eval: bool = False,
+    ) -> Any:
+        """Run each label's query and judge every node: an `EvaluationResult` (see `hayrick.evaluation.result`).
+
+        Args:
+            labels: MultiLabels, one per query (`store.get_all_labels_aggregated()`); a label's filters apply.
+            params: as for `run`, for every query.
+            sas_model_name_or_path: a model for semantic answer similarity of the answers.
+            add_isolated_node_eval: also run reader-type nodes on the gold documents ("isolated" metrics).
+        """
+        from hayrick.evaluation.pipeline_eval import evaluate_pipeline
+
+        return evaluate_pipeline(self, labels, params, sas_model_name_or_path, add_isolated_node_eval)
+
     def _plan(self, batch: bool) -> ExecutionPlan:
         plan = self._plans.get(batch)
         if plan is None:

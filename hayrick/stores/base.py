@@ -169,14 +169,16 @@ class BaseDocumentStore(BaseComponent):
 
         Args:
             open_domain: group by query (and filters) only; False also groups by document id.
-            drop_negative_labels: leave out labels that mark neither a correct answer nor document.
+            drop_negative_labels: keep only positive labels, as Haystack 1.x: correct answer and
+                correct document, or no answer object and a correct document.
             drop_no_answers: leave out no-answer labels.
-            aggregate_by_meta: meta key(s) that also separate groups (e.g. "item_id").
+            aggregate_by_meta: meta key(s) that also separate groups (e.g. "item_id"); the
+                MultiLabel's `meta` then holds them (`multilabel.meta["item_id"]`).
         """
         keys = [aggregate_by_meta] if isinstance(aggregate_by_meta, str) else list(aggregate_by_meta or [])
         groups: dict[tuple, list[Label]] = {}
         for label in self.get_all_labels(index=index, filters=filters):
-            if drop_negative_labels and not (label.is_correct_answer or label.is_correct_document):
+            if drop_negative_labels and not label.is_positive:
                 continue
             if drop_no_answers and label.no_answer:
                 continue
@@ -185,6 +187,40 @@ class BaseDocumentStore(BaseComponent):
                 key += (label.document.id,)
             groups.setdefault(key, []).append(label)
         return [MultiLabel(labels=group) for group in groups.values()]
+
+    def add_eval_data(
+        self,
+        filename: str,
+        doc_index: str = "eval_document",
+        label_index: str = "label",
+        preprocessor: Any = None,
+        batch_size: int = 10_000,
+        max_docs: int | None = None,
+    ) -> tuple[int, int]:
+        """Write the paragraphs and gold labels of a SQuAD-format file into this store.
+
+        Args:
+            filename: a SQuAD v1.1 or v2.0 JSON file.
+            doc_index: the index for the documents (the retriever must search it: `index=...`).
+            label_index: the index for the labels.
+            preprocessor: split the paragraphs (e.g. `PreProcessor(split_length=100)`); each label then
+                points at the split that contains its answer, offsets adjusted.
+            batch_size: documents per `write_documents` call.
+            max_docs: load only the first `max_docs` paragraphs (and their labels).
+
+        Returns:
+            `(documents, labels)` written.
+        """
+        from hayrick.evaluation.eval_data import squad_eval_data
+
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise DocumentStoreError(f"add_eval_data: batch_size must be a positive int, got {batch_size!r}.")
+        documents, labels = squad_eval_data(filename, preprocessor=preprocessor, max_docs=max_docs)
+        written = 0
+        for start in range(0, len(documents), batch_size):
+            written += self.write_documents(documents[start : start + batch_size], index=doc_index)
+        self.write_labels(labels, index=label_index)
+        return written, len({label.id for label in labels})
 
     # ---------------------------------------------------------------------- node
     def run(

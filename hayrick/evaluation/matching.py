@@ -1,0 +1,269 @@
+"""Matching predictions against gold labels: which labels a retrieved document or an answer matches.
+
+Shared by the eval nodes and `Pipeline.eval`, so both judge the same way:
+- a document matches a gold label by **id** (`label.document.id == document.id`), by **answer**
+  (the label's answer text occurs in the document, ignoring case) or by **context** (the label's
+  document text, whitespace collapsed, occurs in the document's text);
+- an answer is scored with SQuAD EM/F1 against the gold answer texts ("" for no-answer labels),
+  over all labels (open domain) or only the labels of the document it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from hayrick.evaluation.metrics import exact_match, f1_score, max_over_gold
+from hayrick.schema import Answer, Document, Label, MultiLabel
+
+
+def to_multilabel(labels: Any, node_name: str | None = None) -> MultiLabel:
+    """`labels` as one MultiLabel: a MultiLabel, a Label, a list of Labels, or `{node_name: labels}`.
+
+    Raises:
+        TypeError: `labels` is none of these.
+    """
+    if isinstance(labels, Mapping) and not isinstance(labels, (Label, MultiLabel)):
+        if node_name in labels:
+            labels = labels[node_name]
+        elif len(labels) == 1:
+            labels = next(iter(labels.values()))
+        else:
+            raise TypeError(
+                f"labels is a dict without an entry for node {node_name!r} (keys: {', '.join(map(str, labels))}); "
+                "pass a MultiLabel, or a dict keyed by node name."
+            )
+    if isinstance(labels, MultiLabel):
+        return labels
+    if isinstance(labels, Label):
+        return MultiLabel(labels=[labels])
+    if isinstance(labels, (list, tuple)) and labels and all(isinstance(x, Label) for x in labels):
+        return MultiLabel(labels=list(labels))
+    if isinstance(labels, (list, tuple)) and len(labels) == 1 and isinstance(labels[0], MultiLabel):
+        return labels[0]
+    raise TypeError(
+        f"labels must be a MultiLabel (one per query, e.g. from store.get_all_labels_aggregated()), a Label "
+        f"or a list of Labels; got {type(labels).__name__}. Pass it as pipeline.run(query=..., labels=multilabel)."
+    )
+
+
+def answered_labels(multilabel: MultiLabel) -> list[Label]:
+    """The labels of `multilabel` that have an answer (no-answer labels left out)."""
+    return [label for label in multilabel.labels if not label.no_answer and label.answer is not None]
+
+
+def collapse(text: str) -> str:
+    """Lower case with whitespace collapsed: the form in which contexts are compared."""
+    return " ".join(text.lower().split())
+
+
+class TextCache:
+    """Lower-cased and collapsed texts of documents by id, computed once per evaluation run.
+
+    Evaluation sees the same documents again and again (every query retrieves some); caching
+    their normalised text keeps `Pipeline.eval` close to the cost of plain runs.
+    """
+
+    __slots__ = ("_anchors", "_collapsed", "lowered")
+
+    def __init__(self) -> None:
+        self.lowered: dict[str, str] = {}
+        self._collapsed: dict[str, str] = {}
+        self._anchors: dict[str, str] = {}
+
+    def lower(self, document: Document) -> str:
+        text = self.lowered.get(document.id)
+        if text is None:
+            text = self.lowered[document.id] = str(document.content).lower()
+        return text
+
+    def collapsed(self, document: Document) -> str:
+        text = self._collapsed.get(document.id)
+        if text is None:
+            text = self._collapsed[document.id] = " ".join(self.lower(document).split())
+        return text
+
+    def anchor(self, document: Document) -> str:
+        """A word of the document (lower case; the longest of its first 12) that any text containing it contains.
+
+        Collapsing whitespace keeps every word, so a text whose collapsed form contains this document's
+        collapsed form contains the word: a cheap test that rules most documents out.
+        """
+        word = self._anchors.get(document.id)
+        if word is None:
+            word = self._anchors[document.id] = max(self.lower(document).split(None, 12)[:12], key=len, default="")
+        return word
+
+
+_NONE: list[int] = []  # shared by rows that match nothing; never mutated
+
+
+class GoldLabels:
+    """The gold side of one query, prepared once for matching many documents and answers.
+
+    Attributes:
+        labels: the answered labels (no-answer labels left out); indices below refer to them.
+        ids: per answered label, its document id.
+        answers: per answered label, its answer text.
+        all_answers: `multilabel.answers` ([""] for a no-answer query).
+        no_answer: whether every label is a no-answer (`multilabel.no_answer`).
+    """
+
+    __slots__ = (
+        "_by_answer",
+        "_by_id",
+        "_cache",
+        "_contexts",
+        "_plan",
+        "_spans",
+        "all_answers",
+        "answers",
+        "ids",
+        "labels",
+        "no_answer",
+    )  # fmt: skip
+
+    def __init__(self, multilabel: MultiLabel, cache: TextCache | None = None):
+        self._cache = cache or TextCache()
+        self.labels = answered_labels(multilabel)
+        self.ids = [label.document.id for label in self.labels]
+        self.answers = [label.answer.answer for label in self.labels]  # type: ignore[union-attr]
+        self.all_answers = self.answers or [""]
+        self.no_answer = not self.labels
+        self._by_id: dict[str, list[int]] = {}
+        self._by_answer: dict[str, list[int]] = {}
+        for i, (gold_id, answer) in enumerate(zip(self.ids, self.answers)):
+            self._by_id.setdefault(gold_id, []).append(i)
+            self._by_answer.setdefault(answer.lower(), []).append(i)
+        self._contexts: list[tuple[str, Document, str, list[int], int]] | None = None
+        self._spans: list[tuple[str, list[tuple[int, int]]]] | None = None
+        self._plan: list[tuple[str, list[int], tuple[int, ...]]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def contexts(self) -> list[str]:
+        """Per answered label, its document text (lower case, whitespace collapsed)."""
+        return [self._cache.collapsed(label.document) for label in self.labels]
+
+    @property
+    def spans(self) -> list[tuple[str, list[tuple[int, int]]]]:
+        """Per answered label, its document id and answer spans in that document."""
+        if self._spans is None:
+            self._spans = [
+                (label.document.id, [(s.start, s.end) for s in label.answer.offsets_in_document or []])  # type: ignore[union-attr]
+                for label in self.labels
+            ]
+        return self._spans
+
+    def _context_entries(self) -> list[tuple[str, Document, str, list[int], int]]:
+        if self._contexts is None:
+            cache, seen = self._cache, {}
+            for label in self.labels:
+                seen.setdefault(label.document.id, label.document)
+            self._contexts = [
+                (gold_id, doc, cache.anchor(doc), self._by_id[gold_id], len(cache.collapsed(doc)))
+                for gold_id, doc in seen.items()
+            ]
+        return self._contexts
+
+    def _answer_plan(self) -> list[tuple[str, list[int], tuple[int, ...]]]:
+        """Distinct answers, shortest first, each with the positions of the shorter answers it contains."""
+        items = sorted(self._by_answer.items(), key=lambda item: len(item[0]))
+        self._plan = [
+            (text, idxs, tuple(j for j in range(i) if items[j][0] in text)) for i, (text, idxs) in enumerate(items)
+        ]
+        return self._plan
+
+    def match_document(self, document: Document, with_context: bool = True) -> tuple[list[int], list[int], list[int]]:
+        """Indices of the gold labels that `document` matches by id, by answer text, and by context."""
+        by_id, by_answer, by_context = self.match_documents([document], with_context)
+        return list(by_id[0]), list(by_answer[0]), list(by_context[0])
+
+    def match_documents(
+        self, documents: list[Document], with_context: bool = True, ids: list[str] | None = None
+    ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
+        """Per document, the (sorted) indices of the gold labels it matches by id, by answer text and by context.
+
+        The lists returned may be shared between documents: read them, don't change them.
+        """
+        cache, lowered_of = self._cache, self._cache.lowered
+        ids = ids if ids is not None else [doc.id for doc in documents]
+        texts = [lowered_of.get(doc_id) or cache.lower(doc) for doc_id, doc in zip(ids, documents)]
+        by_id_map = self._by_id
+        by_id = [by_id_map.get(doc_id, _NONE) for doc_id in ids]
+        # Answers, one at a time over all documents (shortest first; an answer that contains a shorter
+        # one cannot occur where the shorter one does not).
+        plan = self._plan if self._plan is not None else self._answer_plan()
+        present: list[list[bool]] = []
+        for text, _, needs in plan:
+            if not needs:
+                present.append([text in t for t in texts])
+                continue
+            possible = present[needs[0]]
+            for j in needs[1:]:
+                possible = [a and b for a, b in zip(possible, present[j])]
+            present.append([ok and text in t for ok, t in zip(possible, texts)])
+        if len(plan) == 1:
+            idxs = plan[0][1]
+            by_answer = [idxs if hit else _NONE for hit in present[0]]
+        elif not plan:
+            by_answer = [_NONE] * len(texts)
+        else:
+            by_answer = []
+            for hits in zip(*present):
+                if True not in hits:
+                    by_answer.append(_NONE)
+                    continue
+                found = [plan[p][1] for p, hit in enumerate(hits) if hit]
+                by_answer.append(found[0] if len(found) == 1 else sorted(i for idxs in found for i in idxs))
+        if not with_context:
+            return by_id, by_answer, [_NONE] * len(texts)
+        collapsed = cache.collapsed
+        entries = self._context_entries()
+        # Same id: same text. Otherwise a word of the gold context must occur before texts are compared.
+        # (A text is never shorter than its collapsed form, so a shorter document cannot hold the gold text.)
+        gold_id, gold_doc, anchor, idxs, size = entries[0] if entries else ("", None, "", _NONE, 0)
+        by_context = [
+            idxs
+            if doc_id == gold_id or (len(text) >= size and anchor in text and collapsed(gold_doc) in collapsed(doc))
+            else _NONE
+            for doc_id, text, doc in zip(ids, texts, documents)
+        ] if entries else [_NONE] * len(texts)  # fmt: skip
+        for gold_id, gold_doc, anchor, idxs, size in entries[1:]:
+            for n, (doc_id, text) in enumerate(zip(ids, texts)):
+                if doc_id == gold_id or (
+                    len(text) >= size and anchor in text and collapsed(gold_doc) in collapsed(documents[n])
+                ):
+                    by_context[n] = idxs if by_context[n] is _NONE else sorted(by_context[n] + idxs)
+        return by_id, by_answer, by_context
+
+    def answer_scores(self, prediction: str, document_ids: Sequence[str] | None = None) -> tuple[float, float]:
+        """(EM, F1) of `prediction` against the gold answers; only labels of `document_ids` if given."""
+        if document_ids is None:
+            golds: Iterable[str] = self.all_answers
+        else:
+            wanted = set(document_ids)
+            golds = [a for a, gold_id in zip(self.answers, self.ids) if gold_id in wanted]
+            if self.no_answer:
+                golds = [""]
+        golds = list(golds)
+        return max_over_gold(exact_match, prediction, golds), max_over_gold(f1_score, prediction, golds)
+
+    def span_overlap(self, answer: Answer) -> bool:
+        """Whether the answer's offsets overlap a gold answer span in the same document.
+
+        Falls back to exact match where the answer or the gold labels carry no offsets.
+        """
+        offsets = answer.offsets_in_document or []
+        ids = answer.document_ids or []
+        if not offsets or not ids or not any(spans for _, spans in self.spans):
+            return bool(max_over_gold(exact_match, answer.answer, self.all_answers))
+        for gold_id, spans in self.spans:
+            if gold_id not in ids:
+                continue
+            for start, end in spans:
+                if any(o.start < end and start < o.end for o in offsets):
+                    return True
+        return False

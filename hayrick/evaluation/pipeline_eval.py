@@ -1,0 +1,224 @@
+"""`evaluate_pipeline`: what `Pipeline.eval` runs. One pass over the labels, one DataFrame per node.
+
+Each label's query goes through the pipeline once (`debug=True`, so every node's own output is
+kept). A node whose output has `answers` is judged as a reader, one row per (query, answer); a node
+whose output has `documents` (and no answers) as a retriever, one row per (query, document).
+Roles come from what nodes output, never from the pipeline's shape. A query for which a node
+returned nothing still gets one row with `rank` 0, so every query counts in the metrics.
+
+With `add_isolated_node_eval=True` every reader-type node also reads the query's gold documents
+(the documents of its labels), with the same other inputs; those rows have `eval_mode="isolated"`.
+
+```python
+result = pipeline.eval(labels=store.get_all_labels_aggregated(), params={"Retriever": {"top_k": 10}})
+result.calculate_metrics(simulated_top_k_retriever=3)["Retriever"]["recall_single_hit"]
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from hayrick.evaluation.matching import GoldLabels, TextCache, to_multilabel
+from hayrick.evaluation.result import COLUMNS, EvaluationResult
+from hayrick.nodes.base import accepted_parameters
+from hayrick.schema import Answer, Document, MultiLabel
+
+
+def evaluate_pipeline(
+    pipeline: Any,
+    labels: Iterable[MultiLabel | Any],
+    params: Mapping[str, Any] | None = None,
+    sas_model_name_or_path: str | None = None,
+    add_isolated_node_eval: bool = False,
+    context_matching: bool = True,
+) -> EvaluationResult:
+    """Run every label's query through `pipeline` and collect per-node results.
+
+    Args:
+        pipeline: a query `Pipeline`.
+        labels: MultiLabels (one per query, e.g. `store.get_all_labels_aggregated()`); Labels are wrapped.
+        params: as for `Pipeline.run`. A label's `filters` are merged into the global `filters`
+            (the label's keys win), for the nodes that accept `filters`.
+        sas_model_name_or_path: a model for semantic answer similarity of reader answers (column `sas`).
+        add_isolated_node_eval: also run each reader-type node on the gold documents.
+        context_matching: compute `context_match` (gold document text inside the retrieved one).
+
+    Returns:
+        An `EvaluationResult` with one DataFrame per judged node.
+    """
+    multilabels = [to_multilabel(label) for label in labels]
+    if not multilabels:
+        raise ValueError("Pipeline.eval needs at least one label; got none (is the label index empty?).")
+    params = dict(params or {})
+    accepts_filters = any(
+        "filters" in names or takes_all
+        for names, takes_all in (accepted_parameters(c.run) for c in pipeline.components.values())
+    )
+    columns: dict[str, dict[str, list]] = {}
+    kinds: dict[str, str] = {}
+    seen_ids: set[str] = set()
+    cache = TextCache()
+    for multilabel in multilabels:
+        ml_id = _multilabel_id(multilabel)
+        if ml_id in seen_ids:  # the same labels twice: keep the queries apart
+            ml_id = f"{ml_id}-{len(seen_ids)}"
+        seen_ids.add(ml_id)
+        run_params = params
+        filters = multilabel.filters
+        if filters and accepts_filters:
+            run_params = {**params, "filters": {**(params.get("filters") or {}), **filters}}
+        query = multilabel.query
+        result = pipeline.run(query=query, labels=multilabel, params=run_params or None, debug=True)
+        gold = GoldLabels(multilabel, cache)
+        for node, info in (result.get("_debug") or {}).items():
+            output = info["output"]
+            if isinstance(output.get("answers"), list):
+                kinds[node] = "answer"
+                target = columns.get(node) or columns.setdefault(node, _empty_columns("answer"))
+                common = {"multilabel_id": ml_id, "query": query, "node": node}
+                _extend(target, answer_rows(output["answers"], gold, {**common, "eval_mode": "integrated"},
+                                            info["input"].get("documents")))  # fmt: skip
+                if add_isolated_node_eval:
+                    call = {**info["input"], "documents": gold_documents(multilabel)}
+                    isolated, _ = pipeline.get_node(node).run(**call)
+                    _extend(
+                        target, answer_rows(isolated.get("answers") or [], gold, {**common, "eval_mode": "isolated"})
+                    )
+            elif isinstance(output.get("documents"), list):
+                kinds[node] = "document"
+                target = columns.get(node) or columns.setdefault(node, _empty_columns("document"))
+                add_document_rows(target, output["documents"], gold, ml_id, query, node, context_matching)
+    if sas_model_name_or_path is not None:
+        for node, kind in kinds.items():
+            if kind == "answer":
+                add_sas(columns[node], sas_model_name_or_path)
+    return EvaluationResult.from_columns(columns, kinds)
+
+
+def _multilabel_id(multilabel: MultiLabel) -> str:
+    """`multilabel.id` (the stable hash of its sorted label ids), computed without the generic JSON walk."""
+    ids = sorted(label.id for label in multilabel.labels)
+    if all(i.isalnum() and i.isascii() for i in ids):  # JSON of plain ids: no escaping needed
+        text = '["' + '","'.join(ids) + '"]'
+    else:
+        text = json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _empty_columns(kind: str) -> dict[str, list]:
+    return {name: [] for name in COLUMNS[kind]}
+
+
+def _extend(columns: dict[str, list], rows: list[dict[str, Any]]) -> None:
+    for name, values in columns.items():
+        values.extend(row[name] for row in rows)
+
+
+def gold_documents(multilabel: MultiLabel) -> list[Document]:
+    """The distinct documents of a MultiLabel's labels, in label order (what an isolated reader reads)."""
+    unique: dict[str, Document] = {}
+    for label in multilabel.labels:
+        unique.setdefault(label.document.id, label.document)
+    return list(unique.values())
+
+
+def add_document_rows(
+    columns: dict[str, list],
+    documents: list[Document],
+    gold: GoldLabels,
+    ml_id: str,
+    query: str,
+    node: str,
+    context_matching: bool = True,
+) -> None:
+    """Append one row per retrieved document (rank 1 first), or one row with rank 0 when there are none."""
+    n = len(documents) or 1
+    ids = [doc.id for doc in documents]
+    by_id, by_answer, by_context = gold.match_documents(documents, with_context=context_matching, ids=ids)
+    constant = {"multilabel_id": ml_id, "query": query, "node": node, "type": "document", "eval_mode": "integrated",
+                "gold_document_ids": gold.ids, "gold_answers": gold.all_answers}  # fmt: skip
+    for name, value in constant.items():
+        columns[name].extend([value] * n)
+    if not documents:
+        for name, value in (("rank", 0), ("document_id", ""), ("content", ""), ("score", math.nan)):
+            columns[name].append(value)
+        for name in ("gold_id_matches", "answer_matches", "context_matches"):
+            columns[name].append([])
+        return
+    # gold_id_match, answer_match and context_match are filled from the *_matches lists when the frame is built.
+    columns["rank"] += range(1, n + 1)
+    columns["document_id"] += ids
+    columns["content"] += [doc.content if isinstance(doc.content, str) else str(doc.content) for doc in documents]
+    columns["score"] += [math.nan if doc.score is None else doc.score for doc in documents]
+    columns["gold_id_matches"] += by_id
+    columns["answer_matches"] += by_answer
+    columns["context_matches"] += by_context
+
+
+def answer_rows(
+    answers: list[Answer], gold: GoldLabels, common: dict[str, Any], input_documents: list[Document] | None = None
+) -> list[dict[str, Any]]:
+    """One row per answer (rank 1 first); one row with rank 0 when there are none.
+
+    `document_rank` is the best rank, among the documents the node read, of a document the
+    answer came from (0 when unknown); simulated_top_k_retriever filters on it.
+    """
+    doc_rank = {}
+    for position, doc in enumerate(input_documents or [], start=1):
+        doc_rank.setdefault(getattr(doc, "id", None), position)
+    gold_contexts = [c for c in gold.contexts if c]
+    base = {**common, "type": "answer", "gold_answers": gold.all_answers, "gold_document_ids": gold.ids}
+    rows = []
+    for rank, answer in enumerate(answers, start=1):
+        text = answer.answer or ""
+        ids = list(answer.document_ids or [])
+        em, f1 = gold.answer_scores(text)
+        doc_em, doc_f1 = gold.answer_scores(text, ids)
+        context = " ".join((answer.context or "").lower().split())
+        ranks = [doc_rank[i] for i in ids if i in doc_rank]
+        rows.append(
+            {
+                **base,
+                "rank": rank,
+                "answer": text,
+                "score": math.nan if answer.score is None else answer.score,
+                "context": answer.context or "",
+                "document_ids": ids,
+                "offsets_in_document": [[s.start, s.end] for s in answer.offsets_in_document or []],
+                "document_rank": min(ranks) if ranks else 0,
+                "exact_match": em,
+                "f1": f1,
+                "doc_exact_match": doc_em,
+                "doc_f1": doc_f1,
+                "gold_id_match": int(any(i in gold.ids for i in ids) or (gold.no_answer and not gold.ids)),
+                "context_match": int(bool(context) and any(context in c for c in gold_contexts)),
+                "span_match": int(gold.span_overlap(answer)),
+                "sas": math.nan,
+            }
+        )
+    if not rows:
+        rows.append({
+            **base, "rank": 0, "answer": "", "score": math.nan, "context": "", "document_ids": [],
+            "offsets_in_document": [], "document_rank": 0, "exact_match": 0.0, "f1": 0.0, "doc_exact_match": 0.0,
+            "doc_f1": 0.0, "gold_id_match": 0, "context_match": 0, "span_match": 0, "sas": math.nan,
+        })  # fmt: skip
+    return rows
+
+
+def add_sas(columns: dict[str, list], model: str) -> None:
+    """Fill the `sas` column of answer rows: each answer's best similarity to its query's gold answers."""
+    from hayrick.evaluation.sas import semantic_answer_similarity
+
+    answered = [i for i, rank in enumerate(columns["rank"]) if rank > 0]
+    if not answered:
+        return
+    _, _, matrices = semantic_answer_similarity(
+        [[columns["answer"][i]] for i in answered], [columns["gold_answers"][i] for i in answered], model
+    )
+    for i, matrix in zip(answered, matrices):
+        columns["sas"][i] = max(matrix[0]) if matrix and matrix[0] else 0.0

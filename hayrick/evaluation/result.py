@@ -1,0 +1,410 @@
+"""`EvaluationResult`: the per-node DataFrames of `Pipeline.eval`, their metrics, and saving them.
+
+```python
+result = pipeline.eval(labels)
+metrics = result.calculate_metrics()                                 # {node: {metric: value}}
+recall_at = {k: result.calculate_metrics(simulated_top_k_retriever=k)["Retriever"]["recall_single_hit"]
+             for k in (1, 3, 5, 10)}                                  # no query is run again
+result.wrong_examples("Reader", n=3)
+result.save("eval_out/"); same = EvaluationResult.load("eval_out/")
+result.print_eval_report()
+```
+
+Document nodes (retrievers, rankers) report `recall_single_hit`, `recall_multi_hit`, `precision`,
+`map`, `mrr` and `ndcg`, per query then averaged. `document_scope` says which retrieved documents
+count as relevant to a gold label: "document_id", "answer" (the gold answer text occurs in it),
+"context" (the gold document's text occurs in it), "document_id_or_answer" (the default, as in
+Haystack 1.x), "document_id_or_context" or "document_id_and_context".
+
+Answer nodes (readers) report `exact_match` and `f1` (best over the top-k answers), `exact_match_top_1`,
+`f1_top_1`, `top_n_accuracy` (share of queries with an answer among the top k whose span overlaps a
+gold span in the same document; exact match where offsets are missing) and, where computed, `sas`.
+`answer_scope` restricts which gold answers an answer may match: "any" (default), "document_id"
+(gold answers of its own document), "context" (its context lies in a gold document) or
+"document_id_and_context".
+
+`simulated_top_k_retriever=k` keeps the first k documents of each document node and, for answer
+nodes in integrated mode, only the answers taken from the first k documents the node read
+(as Haystack 1.x; a reader run on k documents could have ranked its answers differently).
+`simulated_top_k_reader=k` keeps the first k answers. Rows are saved as CSV, one file per node,
+with list columns as JSON text, and an `eval_result.json` index; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from hayrick.evaluation.metrics import DOCUMENT_METRICS, document_metrics
+
+DOCUMENT_SCOPES = (
+    "document_id", "answer", "context", "document_id_or_answer", "document_id_or_context", "document_id_and_context",
+)  # fmt: skip
+ANSWER_SCOPES = ("any", "document_id", "context", "document_id_and_context")
+EVAL_MODES = ("integrated", "isolated")
+ANSWER_METRICS = ("exact_match", "f1", "exact_match_top_1", "f1_top_1", "top_n_accuracy")
+
+_COMMON = {"multilabel_id": str, "query": str, "node": str, "type": str, "eval_mode": str, "rank": int}
+COLUMNS: dict[str, dict[str, type]] = {
+    "document": {
+        **_COMMON, "document_id": str, "content": str, "score": float, "gold_document_ids": list,
+        "gold_answers": list, "gold_id_match": int, "answer_match": int, "context_match": int,
+        "gold_id_matches": list, "answer_matches": list, "context_matches": list,
+    },
+    "answer": {
+        **_COMMON, "answer": str, "score": float, "context": str, "document_ids": list, "offsets_in_document": list,
+        "document_rank": int, "gold_answers": list, "gold_document_ids": list, "exact_match": float, "f1": float,
+        "doc_exact_match": float, "doc_f1": float, "gold_id_match": int, "context_match": int, "span_match": int,
+        "sas": float,
+    },
+}  # fmt: skip
+INDEX_FILE = "eval_result.json"
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError as exc:
+        raise ImportError("Evaluation results are pandas DataFrames: `pip install pandas`.") from exc
+    return pandas
+
+
+class EvaluationResult(Mapping):
+    """The results of `Pipeline.eval`: a pandas DataFrame per node, read like a dict (`result["Retriever"]`).
+
+    Args:
+        node_results: `{node name: DataFrame}` with the columns of `COLUMNS[kind]`; the `type`
+            column ("document" or "answer") tells each node's kind.
+
+    Example:
+        >>> result = pipeline.eval(labels, params={"Retriever": {"top_k": 10}})
+        >>> result.calculate_metrics(simulated_top_k_retriever=5)["Retriever"]["recall_single_hit"]
+    """
+
+    def __init__(self, node_results: Mapping[str, Any] | None = None):
+        self.node_results: dict[str, Any] = dict(node_results or {})
+        for node, df in self.node_results.items():
+            if "type" not in df.columns or df.empty or df["type"].iloc[0] not in COLUMNS:
+                raise ValueError(f"EvaluationResult: the DataFrame of node {node!r} needs rows with a 'type' column.")
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Mapping[str, list]], kinds: Mapping[str, str]) -> EvaluationResult:
+        """Build from `{node: {column: values}}` (as `evaluate_pipeline` collects them).
+
+        For document nodes, empty `gold_id_match`, `answer_match` and `context_match` columns are
+        filled from the `*_matches` lists (1 where a list is not empty).
+        """
+        return cls({node: _frame(cols, kinds[node]) for node, cols in columns.items()})
+
+    # ------------------------------------------------------------------ mapping
+    def __getitem__(self, node: str) -> Any:
+        if node not in self.node_results:
+            raise KeyError(
+                f"No results for node {node!r}; nodes evaluated: {', '.join(self.node_results) or '(none)'}."
+            )
+        return self.node_results[node]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.node_results)
+
+    def __len__(self) -> int:
+        return len(self.node_results)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EvaluationResult):
+            return NotImplemented
+        return list(self) == list(other) and all(self[node].equals(other[node]) for node in self)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def kind(self, node: str) -> str:
+        """ "document" (retriever-type) or "answer" (reader-type)."""
+        return str(self[node]["type"].iloc[0])
+
+    def __repr__(self) -> str:
+        nodes = ", ".join(f"{n} ({self.kind(n)}, {len(df)} rows)" for n, df in self.node_results.items())
+        return f"EvaluationResult({nodes})"
+
+    # ------------------------------------------------------------------ metrics
+    def calculate_metrics(
+        self,
+        simulated_top_k_retriever: int = -1,
+        simulated_top_k_reader: int = -1,
+        eval_mode: str = "integrated",
+        document_scope: str = "document_id_or_answer",
+        answer_scope: str = "any",
+    ) -> dict[str, dict[str, float]]:
+        """`{node: {metric: mean over queries}}` for every node (see the module docstring).
+
+        Args:
+            simulated_top_k_retriever: judge only the first k documents (-1: all).
+            simulated_top_k_reader: judge only the first k answers (-1: all).
+            eval_mode: "integrated" (each node on what its predecessors gave it) or "isolated"
+                (readers on the gold documents; needs `add_isolated_node_eval=True`; document
+                nodes read the query alone, so their isolated figures are the integrated ones).
+            document_scope: which documents count as relevant (see the module docstring).
+            answer_scope: which gold answers an answer may match (see the module docstring).
+        """
+        return {
+            node: self.query_metrics(node, simulated_top_k_retriever, simulated_top_k_reader, eval_mode,
+                                     document_scope, answer_scope).mean(numeric_only=True).to_dict()
+            for node in self.node_results
+        }  # fmt: skip
+
+    def query_metrics(
+        self,
+        node: str,
+        simulated_top_k_retriever: int = -1,
+        simulated_top_k_reader: int = -1,
+        eval_mode: str = "integrated",
+        document_scope: str = "document_id_or_answer",
+        answer_scope: str = "any",
+    ) -> Any:
+        """A DataFrame of `node`'s metrics per query (index `multilabel_id`, plus a `query` column)."""
+        _check_choice("eval_mode", eval_mode, EVAL_MODES)
+        _check_choice("document_scope", document_scope, DOCUMENT_SCOPES)
+        _check_choice("answer_scope", answer_scope, ANSWER_SCOPES)
+        for name, k in (
+            ("simulated_top_k_retriever", simulated_top_k_retriever),
+            ("simulated_top_k_reader", simulated_top_k_reader),
+        ):
+            if isinstance(k, bool) or not isinstance(k, int) or (k < 1 and k != -1):
+                raise ValueError(f"{name} must be a positive int or -1 (no limit), got {k!r}.")
+        df = self[node]
+        if self.kind(node) == "document":
+            rows = df[df["eval_mode"] == eval_mode]
+            if rows.empty:
+                rows = df[df["eval_mode"] == "integrated"]
+            return _document_query_metrics(rows, simulated_top_k_retriever, document_scope)
+        rows = df[df["eval_mode"] == eval_mode]
+        if rows.empty:
+            raise ValueError(
+                f"No {eval_mode} results for node {node!r}: run pipeline.eval(..., add_isolated_node_eval=True) "
+                "for isolated metrics."
+            )
+        top_k_documents = simulated_top_k_retriever if eval_mode == "integrated" else -1
+        return _answer_query_metrics(rows, top_k_documents, simulated_top_k_reader, answer_scope)
+
+    def wrong_examples(
+        self,
+        node: str,
+        n: int = 3,
+        simulated_top_k_retriever: int = -1,
+        simulated_top_k_reader: int = -1,
+        eval_mode: str = "integrated",
+        document_scope: str = "document_id_or_answer",
+        answer_scope: str = "any",
+        metric: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The `n` queries on which `node` did worst by `metric` (default recall_single_hit / f1).
+
+        Each example is a dict with `query`, `metrics`, `gold_answers`, `gold_document_ids` and the
+        node's `documents` or `answers` (rank, id or text, and whether each matched).
+        """
+        per_query = self.query_metrics(node, simulated_top_k_retriever, simulated_top_k_reader, eval_mode,
+                                       document_scope, answer_scope)  # fmt: skip
+        kind = self.kind(node)
+        metric = metric or ("recall_single_hit" if kind == "document" else "f1")
+        if metric not in per_query.columns:
+            raise ValueError(
+                f"Unknown metric {metric!r} for node {node!r}; choose from {', '.join(per_query.columns[1:])}."
+            )
+        wrong = per_query[per_query[metric] < 1.0].sort_values(metric, kind="stable").head(n)
+        df = self[node]
+        df = df[df["eval_mode"] == eval_mode] if (df["eval_mode"] == eval_mode).any() else df
+        examples = []
+        for ml_id, metrics in wrong.iterrows():
+            rows = df[(df["multilabel_id"] == ml_id) & (df["rank"] > 0)]
+            first = df[df["multilabel_id"] == ml_id].iloc[0]
+            if kind == "document":
+                k = simulated_top_k_retriever
+                rows = rows if k == -1 else rows[rows["rank"] <= k]
+                items = [
+                    {"rank": int(r["rank"]), "document_id": r["document_id"], "content": r["content"],
+                     "gold_id_match": int(r["gold_id_match"]), "answer_match": int(r["answer_match"]),
+                     "context_match": int(r["context_match"])}
+                    for _, r in rows.iterrows()
+                ]  # fmt: skip
+            else:
+                k = simulated_top_k_reader
+                rows = rows if k == -1 else rows[rows["rank"] <= k]
+                items = [
+                    {"rank": int(r["rank"]), "answer": r["answer"], "exact_match": float(r["exact_match"]),
+                     "f1": float(r["f1"]), "document_ids": list(r["document_ids"]), "context": r["context"]}
+                    for _, r in rows.iterrows()
+                ]  # fmt: skip
+            examples.append(
+                {
+                    "query": metrics["query"],
+                    "metrics": {m: float(v) for m, v in metrics.items() if m != "query"},
+                    "gold_answers": list(first["gold_answers"]),
+                    "gold_document_ids": list(first["gold_document_ids"]),
+                    "documents" if kind == "document" else "answers": items,
+                }
+            )
+        return examples
+
+    # ---------------------------------------------------------------- reporting
+    def report(self, n_wrong_examples: int = 3, metrics_filter: Mapping[str, list[str]] | None = None) -> str:
+        """Metrics of each node (integrated, and isolated where present) and its worst examples, as text."""
+        from hayrick.evaluation.report import format_eval_report
+
+        return format_eval_report(self, n_wrong_examples, metrics_filter)
+
+    def print_eval_report(
+        self, n_wrong_examples: int = 3, metrics_filter: Mapping[str, list[str]] | None = None
+    ) -> None:
+        """Print `report()`: each node's metrics and its `n_wrong_examples` worst queries."""
+        print(self.report(n_wrong_examples, metrics_filter))
+
+    # ------------------------------------------------------------------ storage
+    def save(self, out_dir: str | Path) -> Path:
+        """Write one CSV per node and `eval_result.json` (the index) to `out_dir`; returns the folder."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        index: dict[str, Any] = {"format": "hayrick-eval-result", "version": 1, "nodes": []}
+        used: set[str] = set()
+        for node, df in self.node_results.items():
+            stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", node) or "node"
+            name, i = f"{stem}.csv", 1
+            while name.lower() in used:
+                i += 1
+                name = f"{stem}_{i}.csv"
+            used.add(name.lower())
+            table = df.copy()
+            for column in table.columns:
+                if COLUMNS[self.kind(node)].get(column) is list:
+                    table[column] = [json.dumps(list(v), ensure_ascii=False) for v in table[column]]
+            table.to_csv(out / name, index=False)
+            index["nodes"].append({"node": node, "kind": self.kind(node), "file": name})
+        (out / INDEX_FILE).write_text(json.dumps(index, indent=2, ensure_ascii=False), encoding="utf-8")
+        return out
+
+    @classmethod
+    def load(cls, load_dir: str | Path) -> EvaluationResult:
+        """Read what `save` wrote."""
+        pd = _pandas()
+        folder = Path(load_dir)
+        index_path = folder / INDEX_FILE
+        if not index_path.is_file():
+            raise FileNotFoundError(f"{index_path} not found: load the folder that EvaluationResult.save() wrote.")
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        results = {}
+        for entry in index["nodes"]:
+            schema = COLUMNS[entry["kind"]]
+            df = pd.read_csv(folder / entry["file"], dtype=str, keep_default_na=False)
+            for column, kind in schema.items():
+                if column not in df.columns:
+                    continue
+                if kind is list:
+                    df[column] = [json.loads(v) if v else [] for v in df[column]]
+                elif kind is int:
+                    df[column] = df[column].astype("int64")
+                elif kind is float:
+                    df[column] = [float(v) if v != "" else math.nan for v in df[column]]
+            results[entry["node"]] = df
+        return cls(results)
+
+
+def _frame(columns: Mapping[str, list], kind: str) -> Any:
+    """A DataFrame of the columns of `kind`, built from typed numpy arrays (much faster than from lists)."""
+    import numpy as np
+
+    pd = _pandas()
+    n = len(next(iter(columns.values()))) if columns else 0
+    arrays = {}
+    for name, dtype in COLUMNS[kind].items():
+        values = columns.get(name)
+        if kind == "document" and not values and name.endswith("_match"):
+            values = map(bool, columns[name + "es"])
+        if values is None:
+            raise ValueError(f"EvaluationResult: column {name!r} of a {kind} node is missing.")
+        numpy_type = {int: np.int64, float: np.float64}.get(dtype, object)
+        arrays[name] = np.fromiter(values, dtype=numpy_type, count=n)
+    return pd.DataFrame(arrays, copy=False)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+
+
+_SCOPE_COLUMNS = {
+    "document_id": (("gold_id_matches",), "or"),
+    "answer": (("answer_matches",), "or"),
+    "context": (("context_matches",), "or"),
+    "document_id_or_answer": (("gold_id_matches", "answer_matches"), "or"),
+    "document_id_or_context": (("gold_id_matches", "context_matches"), "or"),
+    "document_id_and_context": (("gold_id_matches", "context_matches"), "and"),
+}
+
+
+def _document_query_metrics(rows: Any, top_k: int, scope: str) -> Any:
+    pd = _pandas()
+    columns, how = _SCOPE_COLUMNS[scope]
+    per_query: dict[str, dict[str, Any]] = {}
+    records = rows[["multilabel_id", "query", "rank", "gold_document_ids", *columns]].itertuples(index=False, name=None)
+    grouped: dict[str, list[tuple]] = {}
+    for record in records:
+        grouped.setdefault(record[0], []).append(record)
+    for ml_id, group in grouped.items():
+        group.sort(key=lambda r: r[2])
+        num_gold = len(group[0][3])
+        relevant, matched = [], set()
+        for record in group:
+            rank = record[2]
+            if rank < 1 or (top_k != -1 and rank > top_k):
+                continue
+            sets = [set(s) for s in record[4:]]
+            hits = set.union(*sets) if how == "or" else set.intersection(*sets)
+            relevant.append(bool(hits))
+            matched |= hits
+        per_query[ml_id] = {"query": group[0][1], **document_metrics(relevant, len(matched), num_gold)}
+    return pd.DataFrame.from_dict(per_query, orient="index", columns=["query", *DOCUMENT_METRICS])
+
+
+def _answer_query_metrics(rows: Any, top_k_documents: int, top_k_answers: int, scope: str) -> Any:
+    pd = _pandas()
+    em_column, f1_column = ("exact_match", "f1") if scope in ("any", "context") else ("doc_exact_match", "doc_f1")
+    with_context = scope in ("context", "document_id_and_context")
+    has_sas = rows["sas"].notna().any()
+    fields = [
+        "multilabel_id",
+        "query",
+        "rank",
+        "document_rank",
+        em_column,
+        f1_column,
+        "context_match",
+        "span_match",
+        "sas",
+    ]
+    grouped: dict[str, list[tuple]] = {}
+    for record in rows[fields].itertuples(index=False, name=None):
+        grouped.setdefault(record[0], []).append(record)
+    per_query: dict[str, dict[str, Any]] = {}
+    for ml_id, group in grouped.items():
+        group.sort(key=lambda r: r[2])
+        kept = [r for r in group if r[2] > 0 and (top_k_documents == -1 or r[3] == 0 or r[3] <= top_k_documents)]
+        if top_k_answers != -1:
+            kept = kept[:top_k_answers]
+        ems = [r[4] * (r[6] if with_context else 1) for r in kept]
+        f1s = [r[5] * (r[6] if with_context else 1) for r in kept]
+        values = {
+            "query": group[0][1],
+            "exact_match": max(ems, default=0.0),
+            "f1": max(f1s, default=0.0),
+            "exact_match_top_1": ems[0] if ems else 0.0,
+            "f1_top_1": f1s[0] if f1s else 0.0,
+            "top_n_accuracy": float(any(r[7] for r in kept)),
+        }
+        if has_sas:
+            sas = [r[8] for r in kept if not math.isnan(r[8])]
+            values.update(sas=max(sas, default=0.0), sas_top_1=sas[0] if sas else 0.0)
+        per_query[ml_id] = values
+    columns = ["query", *ANSWER_METRICS, *(("sas", "sas_top_1") if has_sas else ())]
+    return pd.DataFrame.from_dict(per_query, orient="index", columns=columns)
