@@ -202,7 +202,8 @@ def test_quantize_on_cpu(tiny_model_dir, tmp_path):
     reader = FARMReader(tiny_model_dir("bert"), quantize=True, **SMALL)
     import torch
 
-    assert not any(type(m) is torch.nn.Linear for m in reader.model.modules())
+    # narrowing layers (feed-forward down projections, the QA head) stay in fp32 by design
+    assert not any(type(m) is torch.nn.Linear and m.in_features <= m.out_features for m in reader.model.modules())
     assert reader.predict(QUESTION, [Document(FILLER + ANSWER)])["answers"]
     with pytest.raises(ValueError, match="quantized model cannot be saved"):
         reader.save(tmp_path / "q")
@@ -222,3 +223,26 @@ def test_train_and_eval_delegate_to_the_training_module(stub_reader, monkeypatch
     assert len(calls["train"][1]) == 17
     reader.eval_on_file("data", "dev.json", device="cpu")
     assert calls["eval"] == (reader, "data", "dev.json")
+
+
+def test_quantize_true_with_the_real_model(shared_dir):
+    """quantize=True: int8 attention and up projections, fp32 down projections and head; answers SQuAD right."""
+    import json
+
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicInt8Linear
+
+    model_dir = shared_dir / "models" / "minilm-l6-squad"
+    reader = FARMReader(str(model_dir), use_gpu=False, quantize=True, progress_bar=False)
+    linears = {name: m for name, m in reader.model.named_modules() if isinstance(m, (torch.nn.Linear, DynamicInt8Linear))}
+    int8 = {name for name, m in linears.items() if isinstance(m, DynamicInt8Linear)}
+    fp32 = {name for name, m in linears.items() if type(m) is torch.nn.Linear}
+    layers = reader.model.config.num_hidden_layers
+    assert fp32 == {"qa_outputs"} | {f"bert.encoder.layer.{i}.output.dense" for i in range(layers)}
+    assert len(int8) == 5 * layers  # query, key, value, attention output, intermediate (up projection)
+    assert all(linears[name].weight().qscheme() == torch.per_channel_affine for name in int8)  # per-channel weights
+    with open(shared_dir / "datasets" / "squad" / "dev-v1.1.json", encoding="utf-8") as f:
+        paragraph = json.load(f)["data"][0]["paragraphs"][0]  # Super_Bowl_50
+    for qa in paragraph["qas"][:1]:  # "Which NFL team represented the AFC at Super Bowl 50?"
+        answers = reader.predict(qa["question"], [Document(paragraph["context"])], top_k=1)["answers"]
+        assert answers[0].answer in {a["text"] for a in qa["answers"]}, (qa["question"], answers[0].answer)
