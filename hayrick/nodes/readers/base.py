@@ -139,6 +139,20 @@ def _as_documents(documents: Sequence[Any], owner: str) -> list[Document]:
     return result
 
 
+def flatten_pairs(
+    queries: list[str], documents_per_query: list[list[Document]]
+) -> tuple[list[str], list[str], list[int], list[Document]]:
+    """Every (query, document) pair as parallel lists: questions, contexts, the query index, the document."""
+    questions, contexts, pair_query, pair_doc = [], [], [], []
+    for q, (query, docs) in enumerate(zip(queries, documents_per_query)):
+        for doc in docs:
+            questions.append(query)
+            contexts.append(str(doc.content))
+            pair_query.append(q)
+            pair_doc.append(doc)
+    return questions, contexts, pair_query, pair_doc
+
+
 def extractive_answer(
     document: Document, start: int, end: int, score: float, context_start: int, context_end: int
 ) -> Answer:

@@ -11,6 +11,7 @@ from hayrick.errors import ComponentError
 from hayrick.nodes.readers import decoding, loading
 from hayrick.nodes.readers.base import (
     BaseReader,
+    flatten_pairs,
     centred_context,
     check_bool,
     check_int,
@@ -165,13 +166,7 @@ class FARMReader(BaseReader):
     def _answer(
         self, queries: list[str], documents_per_query: list[list[Document]], top_k: int, batch_size: int
     ) -> list[tuple[list[Answer], float | None]]:
-        questions, contexts, pair_query, pair_doc = [], [], [], []
-        for q, (query, docs) in enumerate(zip(queries, documents_per_query)):
-            for doc in docs:
-                questions.append(query)
-                contexts.append(str(doc.content))
-                pair_query.append(q)
-                pair_doc.append(doc)
+        questions, contexts, pair_query, pair_doc = flatten_pairs(queries, documents_per_query)
         if not questions:
             return [([], None) for _ in queries]
         windows = make_windows(
