@@ -35,6 +35,7 @@ from hayrick.stores.base import (
     scale_bm25_score,
     scale_similarity,
     to_labels,
+    top_k_positions,
 )
 from hayrick.stores.bm25 import BM25Index
 from hayrick.stores.filters import matches, parse_filters
@@ -183,7 +184,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
             for doc_id in gone:
                 del store[doc_id]
             if index in self._bm25:
-                self._bm25[index].remove_many([i for i in gone if i in self._bm25[index]])
+                self._bm25[index].remove_many(gone)
             self._vectors.pop(index, None)
 
     def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
@@ -245,12 +246,8 @@ class InMemoryDocumentStore(BaseDocumentStore):
             if filters:
                 allowed = {d.id for d in self._select(index, filters)}
                 scores = np.where([i in allowed for i in ids], scores, -np.inf)
-            k = min(top_k, int(np.isfinite(scores).sum()))
-            if k <= 0:
-                return []
-            best = np.argpartition(-scores, k - 1)[:k]
-            best = best[np.lexsort((best, -scores[best]))]
-            store = self._docs[index]
+            best = top_k_positions(scores, min(top_k, int(np.isfinite(scores).sum())))
+            store = self._docs.get(index, {})
             return [
                 self._out(
                     store[ids[i]],

@@ -50,6 +50,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -458,8 +459,9 @@ class SQLDocumentStore(BaseDocumentStore):
             bm25 = self._bm25.get(index)
             if bm25 is None or len(bm25) != self.get_document_count(index=index):
                 bm25 = self._bm25_settings.new_index()
-                for batch in _chunks(list(self.get_all_documents_generator(index=index)), 10_000):
-                    self._bm25_settings.index_documents(bm25, list(batch))
+                documents = self.get_all_documents_generator(index=index)
+                while batch := list(islice(documents, 10_000)):  # never all documents in memory at once
+                    self._bm25_settings.index_documents(bm25, batch)
                 self._bm25[index] = bm25
             candidates = None
             if node is not None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from hayrick.nodes.retrievers.base import BaseRetriever, check_top_k
+from hayrick.stores.base import top_k_positions
 from hayrick.schema import Document
 
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -100,11 +101,9 @@ class TfidfRetriever(BaseRetriever):
         if filters:
             allowed = {d.id for d in self.document_store.get_all_documents(index=index, filters=filters)}
             scores = np.where([i in allowed for i in fitted.ids], scores, 0.0)
-        k = min(top_k or self.top_k, int((scores > 0).sum()))
-        if k == 0:
+        best = top_k_positions(scores, min(top_k or self.top_k, int((scores > 0).sum())))
+        if not len(best):
             return []
-        best = np.argpartition(-scores, k - 1)[:k]
-        best = best[np.lexsort((best, -scores[best]))]
         found = self.document_store.get_documents_by_id([fitted.ids[i] for i in best], index=index)
         by_id = {d.id: d for d in found}
         return [
