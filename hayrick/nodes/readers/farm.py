@@ -11,13 +11,13 @@ from hayrick.errors import ComponentError
 from hayrick.nodes.readers import decoding, loading
 from hayrick.nodes.readers.base import (
     BaseReader,
-    flatten_pairs,
     centred_context,
     check_bool,
     check_int,
     check_number,
     check_window_args,
     extractive_answer,
+    flatten_pairs,
     no_answer,
 )
 from hayrick.nodes.readers.windows import make_windows
@@ -64,9 +64,10 @@ class FARMReader(BaseReader):
         proxies, local_files_only, force_download, use_auth_token: passed to `from_pretrained`.
         max_query_length: question tokens kept.
         max_answer_length: tokens per answer at most (15, as the transformers QA pipeline's max_answer_len).
-        quantize: dynamic int8 quantisation (CPU only) of the linear layers except the narrowing ones
-            (feed-forward down projections and the QA head stay fp32; see `loading.quantize_model`):
-            about 1.5x faster, slightly less exact (0.6 to 0.9 EM points on SQuAD dev with minilm-l6-squad).
+        quantize: int8 linear layers for CPU inference: weights quantised per output channel once,
+            activations per token at run time (see `hayrick.nodes.readers.quantization`). About 2x
+            faster on CPUs with int8 dot products (AVX512-VNNI, AMX), a fraction of an EM point less
+            exact; figures in benchmarks/reader_speed.py and reader_squad.py --quantize.
     """
 
     def __init__(

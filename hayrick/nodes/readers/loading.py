@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from hayrick.errors import ComponentError
-from hayrick.nodes.readers.windows import QAWindows, padded_batches
+from hayrick.nodes.readers.windows import BATCH_COST_TOKENS, QAWindows, padded_batches
 
 _threads_configured = False
 
@@ -182,34 +181,19 @@ def check_quantizable(owner: str, device: Any) -> None:
 
 
 def quantize_model(owner: str, model: Any, device: Any) -> Any:
-    """Dynamic int8 quantisation of the linear layers that take it well (CPU only); returns the model.
+    """int8 linear layers for CPU inference (what `FARMReader(quantize=True)` runs); returns the model.
 
-    What `FARMReader(quantize=True)` runs. `torch.ao.quantization.quantize_dynamic` replaces each
-    chosen `nn.Linear` by an int8 one: weights quantised once, per output channel
-    (`per_channel_dynamic_qconfig`); activations quantised per batch at run time, with one scale
-    for the whole input tensor.
-
-    Layers that *narrow* (`in_features > out_features`) stay fp32: the feed-forward down
-    projections (BERT's `output.dense`, DistilBERT's `lin2`, ...), which read the post-GELU
-    activations whose few large outliers wreck a single per-tensor activation scale, and the
-    `qa_outputs` head. Measured with minilm-l6-squad on SQuAD v1.1 dev: quantising every Linear cost
-    4 EM points on the first 300 questions, per-tensor or per-channel alike, and keeping only
-    `qa_outputs` (or the last layer) fp32 did not help; keeping the down projections fp32 cost 0.3 EM
-    there, 0.6 EM / 0.6 F1 on the first 1,000 and 0.9 / 1.0 on the first 2,000. The attention
-    projections and the feed-forward up projections (two thirds of the linear work) are int8: about
-    1.5x the fp32 model's speed on 2 CPU cores. See benchmarks/reader_speed.py and
-    reader_squad.py --quantize.
+    Every `nn.Linear` becomes an int8 layer with per-channel weights and per-token activations
+    (`hayrick.nodes.readers.quantization`); the query, key and value projections of an attention
+    block share one quantisation of their input and one product. Per-token activation scales are
+    what keep the answers: `torch.ao.quantization.quantize_dynamic`'s single per-tensor scale cost
+    3.2 EM points with minilm-l6-squad on the first 500 SQuAD v1.1 dev questions, per-token scales
+    0.4. See benchmarks/reader_speed.py (speed) and reader_squad.py --quantize (EM/F1 cost).
     """
-    import torch
+    from hayrick.nodes.readers.quantization import quantize_linear_layers
 
     check_quantizable(owner, device)
-    spec: dict[Any, Any] = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
-    for name, module in model.named_modules():
-        if isinstance(module, torch.nn.Linear) and module.in_features > module.out_features:
-            spec[name] = None  # a name's entry overrides its type's: this one stays fp32
-    with warnings.catch_warnings():  # torch.ao.quantization is deprecated in favour of torchao; opt-in here
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8)
+    return quantize_linear_layers(model, owner)
 
 
 def forward_windows(
@@ -229,11 +213,15 @@ def forward_windows(
     import torch
 
     accepted = _forward_inputs(model)
-    batches = padded_batches(windows, list(range(len(windows))), batch_size, pad_token_id, bucket=True)
+    # On a CPU, compute grows with the padded size: cut batches where that saves padding. A GPU runs
+    # a full batch in about the time of a smaller one, so there every batch is filled.
+    batch_cost = BATCH_COST_TOKENS if getattr(device, "type", device) == "cpu" else batch_size * 1_000_000
+    batches = padded_batches(windows, list(range(len(windows))), batch_size, pad_token_id, True, batch_cost)
+    bar = None
     if progress_bar:
         from tqdm.auto import tqdm
 
-        batches = tqdm(batches, total=math.ceil(len(windows) / batch_size), desc="Reading", unit="batch")
+        bar = tqdm(total=len(windows), desc="Reading", unit="window")
     was_training = model.training
     model.eval()
     try:
@@ -243,8 +231,12 @@ def forward_windows(
                 output = model(**inputs)
                 start = output.start_logits.float().cpu().numpy()
                 end = output.end_logits.float().cpu().numpy()
+                if bar is not None:
+                    bar.update(len(rows))
                 yield rows, start, end
     finally:
+        if bar is not None:
+            bar.close()
         if was_training:
             model.train()
 

@@ -52,7 +52,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hayrick.evaluation.datasets import AnswerMismatch, SquadAnswer, SquadExample, read_squad_examples
+from hayrick.evaluation.datasets import (
+    AnswerMismatch,
+    SquadAnswer,
+    SquadExample,
+    read_squad_examples,
+)
 from hayrick.evaluation.metrics import exact_match, f1_score, max_over_gold
 from hayrick.schema import Document
 

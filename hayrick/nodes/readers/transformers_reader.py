@@ -10,11 +10,11 @@ import numpy as np
 from hayrick.nodes.readers import decoding, loading
 from hayrick.nodes.readers.base import (
     BaseReader,
-    flatten_pairs,
     check_bool,
     check_int,
     check_window_args,
     extractive_answer,
+    flatten_pairs,
     no_answer,
 )
 from hayrick.nodes.readers.windows import QAWindows, make_windows

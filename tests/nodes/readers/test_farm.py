@@ -202,8 +202,11 @@ def test_quantize_on_cpu(tiny_model_dir, tmp_path):
     reader = FARMReader(tiny_model_dir("bert"), quantize=True, **SMALL)
     import torch
 
-    # narrowing layers (feed-forward down projections, the QA head) stay in fp32 by design
-    assert not any(type(m) is torch.nn.Linear and m.in_features <= m.out_features for m in reader.model.modules())
+    from hayrick.nodes.readers.quantization import Int8GroupMember, Int8Linear
+
+    assert not any(type(m) is torch.nn.Linear for m in reader.model.modules())  # every Linear is int8
+    assert any(isinstance(m, Int8GroupMember) for m in reader.model.modules())
+    assert any(isinstance(m, Int8Linear) for m in reader.model.modules())
     assert reader.predict(QUESTION, [Document(FILLER + ANSWER)])["answers"]
     with pytest.raises(ValueError, match="quantized model cannot be saved"):
         reader.save(tmp_path / "q")
@@ -226,21 +229,25 @@ def test_train_and_eval_delegate_to_the_training_module(stub_reader, monkeypatch
 
 
 def test_quantize_true_with_the_real_model(shared_dir):
-    """quantize=True: int8 attention and up projections, fp32 down projections and head; answers SQuAD right."""
+    """quantize=True: every Linear int8 (query/key/value fused per layer); answers SQuAD right, near the fp32 logits."""
     import json
 
     import torch
-    from torch.ao.nn.quantized.dynamic import Linear as DynamicInt8Linear
+
+    from hayrick.nodes.readers.quantization import (
+        Int8GroupMember,
+        Int8Linear,
+        Int8LinearGroup,
+    )
 
     model_dir = shared_dir / "models" / "minilm-l6-squad"
     reader = FARMReader(str(model_dir), use_gpu=False, quantize=True, progress_bar=False)
-    linears = {name: m for name, m in reader.model.named_modules() if isinstance(m, (torch.nn.Linear, DynamicInt8Linear))}
-    int8 = {name for name, m in linears.items() if isinstance(m, DynamicInt8Linear)}
-    fp32 = {name for name, m in linears.items() if type(m) is torch.nn.Linear}
     layers = reader.model.config.num_hidden_layers
-    assert fp32 == {"qa_outputs"} | {f"bert.encoder.layer.{i}.output.dense" for i in range(layers)}
-    assert len(int8) == 5 * layers  # query, key, value, attention output, intermediate (up projection)
-    assert all(linears[name].weight().qscheme() == torch.per_channel_affine for name in int8)  # per-channel weights
+    modules = dict(reader.model.named_modules())
+    assert not any(type(m) is torch.nn.Linear for m in modules.values())
+    assert sum(isinstance(m, Int8LinearGroup) for m in modules.values()) == layers
+    assert sum(isinstance(m, Int8GroupMember) for m in modules.values()) == 3 * layers
+    assert sum(isinstance(m, Int8Linear) for m in modules.values()) == 3 * layers + 1  # attn out, up, down; head
     with open(shared_dir / "datasets" / "squad" / "dev-v1.1.json", encoding="utf-8") as f:
         paragraph = json.load(f)["data"][0]["paragraphs"][0]  # Super_Bowl_50
     for qa in paragraph["qas"][:1]:  # "Which NFL team represented the AFC at Super Bowl 50?"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 
 from hayrick.nodes.readers.windows import (
     QAWindows,
+    bucket_bounds,
     context_bounds,
     make_windows,
     padded_batches,
@@ -137,3 +139,42 @@ def test_padded_batches_bucket_by_length(bert_tokenizer, roberta_tokenizer):
     assert set(inputs) == {"input_ids", "attention_mask"}
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         next(padded_batches(windows, all_rows, 0, 0))
+
+
+def _padded_cost(lengths, bounds, batch_cost):
+    return sum((end - begin) * lengths[begin] + batch_cost for begin, end in itertools.pairwise(bounds))
+
+
+def test_bucket_bounds_cut_where_padding_costs_more_than_a_batch():
+    lengths = [256] * 6 + [120] * 5  # one question's passages: six full windows, five short ones
+    assert bucket_bounds(lengths, 50, batch_cost=128) == [0, 6, 11]  # 5 x 136 padded positions > 128
+    assert bucket_bounds(lengths, 50, batch_cost=10_000) == [0, 11]  # a batch costs more than the padding
+    capped = bucket_bounds([200] * 7, 3, batch_cost=1)  # never more than batch_size rows a batch
+    assert len(capped) == 4 and all(0 < b - a <= 3 for a, b in itertools.pairwise(capped))
+    assert bucket_bounds([], 4) == [0]
+    # the dynamic programme finds the cheapest cut points: checked against every way to cut small inputs
+    rng = random.Random(7)
+    for _ in range(200):
+        n, batch_size, cost = rng.randint(1, 8), rng.randint(1, 5), rng.choice([0, 16, 64, 300])
+        lengths = sorted((rng.randint(5, 256) for _ in range(n)), reverse=True)
+        bounds = bucket_bounds(lengths, batch_size, cost)
+        assert bounds[0] == 0 and bounds[-1] == n and all(0 < b - a <= batch_size for a, b in itertools.pairwise(bounds))
+        best = min(
+            _padded_cost(lengths, [0, *cuts, n], cost)
+            for k in range(n)
+            for cuts in itertools.combinations(range(1, n), k)
+            if all(0 < b - a <= batch_size for a, b in itertools.pairwise([0, *cuts, n]))
+        )
+        assert _padded_cost(lengths, bounds, cost) == best
+
+
+def test_padded_batches_on_a_cpu_pad_less_than_one_batch(bert_tokenizer):
+    contexts = [LONG] * 3 + ["rome ."] * 3
+    windows = make_windows(bert_tokenizer, ["who ?"] * 6, contexts, 40, 8, 4)
+    rows = list(range(len(windows)))
+    one = list(padded_batches(windows, rows, 64, 0, batch_cost=10**9))
+    cut = list(padded_batches(windows, rows, 64, 0))  # default: the CPU cost
+    assert len(one) == 1 and len(cut) > 1
+    padded = [sum(inputs["input_ids"].numel() for _, inputs in batches) for batches in (one, cut)]
+    assert padded[1] < padded[0]
+    assert sorted(r for batch, _ in cut for r in batch) == rows
