@@ -14,7 +14,7 @@ official SQuAD ones (`hayrick.evaluation.metrics`, best over the gold answers), 
   `pip install torch==<this torch> transformers==4.57.*`; reused when present) and runs the
   pipeline there in a subprocess (`PIPELINE_WORKER` below), exchanging questions and answers as
   JSON lines over stdin/stdout.
-- `--quantize` adds FARMReader(quantize=True) (dynamic int8, see `hayrick.nodes.readers.loading`)
+- `--quantize` adds FARMReader(quantize=True) (int8 linear layers, see `hayrick.nodes.readers.quantization`)
   and prints its EM/F1 cost against the fp32 FARMReader.
 
 Reference: the pipeline gives EM 68.67 / F1 73.68 on the first 300 dev questions (--limit 300).

@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    PrivateAttr,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 from typing_extensions import Self
 
@@ -460,6 +469,10 @@ class MultiLabel(_Schema):
     labels: list[Label]
     drop_negative_labels: bool = False
     drop_no_answers: bool = False
+    # query, filters and id, computed when the labels are set (as Haystack 1.x's constructor does):
+    # evaluation reads them for every query. Assigning `labels` recomputes them; changing the list
+    # or a label in place does not (build a new MultiLabel instead).
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     if TYPE_CHECKING:
 
@@ -483,28 +496,31 @@ class MultiLabel(_Schema):
                 f"{self.labels[0].query!r}; keep some labels or leave the flag off."
             )
         self.__dict__["labels"] = kept
-        _ = self.query, self.filters  # raise now, not on first use
+        queries = list(dict.fromkeys(label.query for label in kept))
+        if len(queries) > 1:
+            raise ValueError(f"MultiLabel labels must share one query, got {len(queries)}: {queries!r}.")
+        distinct: list[dict[str, Any] | None] = []
+        for label in kept:
+            if label.filters not in distinct:
+                distinct.append(label.filters)
+        if len(distinct) > 1:
+            raise ValueError(f"MultiLabel labels of query {queries[0]!r} have different filters: {distinct!r}.")
+        self._derived = {
+            "query": queries[0],
+            "filters": distinct[0],
+            "id": stable_hash(sorted(label.id for label in kept)),
+        }
         return self
 
     @property
     def query(self) -> str:
         """The one query all labels share."""
-        queries = list(dict.fromkeys(label.query for label in self.labels))
-        if len(queries) > 1:
-            raise ValueError(f"MultiLabel labels must share one query, got {len(queries)}: {queries!r}.")
-        return queries[0]
+        return self._derived["query"]
 
     @property
     def filters(self) -> dict[str, Any] | None:
         """The filters all labels share (None when they have none)."""
-        distinct: list[dict[str, Any] | None] = []
-        for label in self.labels:
-            if label.filters not in distinct:
-                distinct.append(label.filters)
-        if len(distinct) > 1:
-            query = self.labels[0].query
-            raise ValueError(f"MultiLabel labels of query {query!r} have different filters: {distinct!r}.")
-        return distinct[0]
+        return self._derived["filters"]
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -551,7 +567,7 @@ class MultiLabel(_Schema):
     @property
     def id(self) -> str:
         """The `stable_hash` of the sorted label ids."""
-        return stable_hash(sorted(label.id for label in self.labels))
+        return self._derived["id"]
 
     def __repr__(self) -> str:
         return f"MultiLabel(query={self.query!r}, answers={self.answers!r}, labels={len(self.labels)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -371,6 +372,18 @@ def test_multilabel_id_stable_and_order_independent() -> None:
     a, b = make_label(), make_label(answer="Bonn")
     assert MultiLabel([a, b]).id == MultiLabel([b, a]).id == canonical_sha256(sorted([a.id, b.id]))
     assert MultiLabel([a]).id != MultiLabel([a, b]).id
+
+
+def test_multilabel_id_query_filters_follow_assigned_labels() -> None:
+    a, b = make_label(), make_label(answer="Bonn", filters={"s": "x"})
+    multi = MultiLabel([a])
+    assert (multi.id, multi.query, multi.filters) == (MultiLabel([a]).id, "capital of Germany?", None)
+    multi.labels = [b]  # validated on assignment: the aggregates are computed again
+    assert (multi.id, multi.filters) == (MultiLabel([b]).id, {"s": "x"})
+    with pytest.raises(ValidationError, match="share one query"):
+        multi.labels = [b, make_label(query="river?")]
+    assert multi.labels == [b] and multi.id == MultiLabel([b]).id  # the rejected labels left nothing behind
+    assert copy.deepcopy(multi).id == multi.id and multi.model_copy().id == multi.id
 
 
 def test_multilabel_json_round_trip() -> None:

@@ -10,6 +10,8 @@ Shared by the eval nodes and `Pipeline.eval`, so both judge the same way:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -114,7 +116,6 @@ class GoldLabels:
         "_by_id",
         "_cache",
         "_contexts",
-        "_plan",
         "_spans",
         "all_answers",
         "answers",
@@ -137,7 +138,6 @@ class GoldLabels:
             self._by_answer.setdefault(answer.lower(), []).append(i)
         self._contexts: list[tuple[str, Document, str, list[int], int]] | None = None
         self._spans: list[tuple[str, list[tuple[int, int]]]] | None = None
-        self._plan: list[tuple[str, list[int], tuple[int, ...]]] | None = None
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -168,14 +168,6 @@ class GoldLabels:
             ]
         return self._contexts
 
-    def _answer_plan(self) -> list[tuple[str, list[int], tuple[int, ...]]]:
-        """Distinct answers, shortest first, each with the positions of the shorter answers it contains."""
-        items = sorted(self._by_answer.items(), key=lambda item: len(item[0]))
-        self._plan = [
-            (text, idxs, tuple(j for j in range(i) if items[j][0] in text)) for i, (text, idxs) in enumerate(items)
-        ]
-        return self._plan
-
     def match_document(self, document: Document, with_context: bool = True) -> tuple[list[int], list[int], list[int]]:
         """Indices of the gold labels that `document` matches by id, by answer text, and by context."""
         by_id, by_answer, by_context = self.match_documents([document], with_context)
@@ -186,57 +178,33 @@ class GoldLabels:
     ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
         """Per document, the (sorted) indices of the gold labels it matches by id, by answer text and by context.
 
-        The lists returned may be shared between documents: read them, don't change them.
+        The documents' lower-cased texts are joined into one NUL-separated string, so each gold answer
+        (and each gold context's anchor word) is searched once over all documents rather than once
+        per document. The lists returned may be shared between documents: read them, don't change them.
         """
         cache, lowered_of = self._cache, self._cache.lowered
         ids = ids if ids is not None else [doc.id for doc in documents]
         texts = [lowered_of.get(doc_id) or cache.lower(doc) for doc_id, doc in zip(ids, documents)]
+        n = len(texts)
         by_id_map = self._by_id
         by_id = [by_id_map.get(doc_id, _NONE) for doc_id in ids]
-        # Answers, one at a time over all documents (shortest first; an answer that contains a shorter
-        # one cannot occur where the shorter one does not).
-        plan = self._plan if self._plan is not None else self._answer_plan()
-        present: list[list[bool]] = []
-        for text, _, needs in plan:
-            if not needs:
-                present.append([text in t for t in texts])
-                continue
-            possible = present[needs[0]]
-            for j in needs[1:]:
-                possible = [a and b for a, b in zip(possible, present[j])]
-            present.append([ok and text in t for ok, t in zip(possible, texts)])
-        if len(plan) == 1:
-            idxs = plan[0][1]
-            by_answer = [idxs if hit else _NONE for hit in present[0]]
-        elif not plan:
-            by_answer = [_NONE] * len(texts)
-        else:
-            by_answer = []
-            for hits in zip(*present):
-                if True not in hits:
-                    by_answer.append(_NONE)
-                    continue
-                found = [plan[p][1] for p, hit in enumerate(hits) if hit]
-                by_answer.append(found[0] if len(found) == 1 else sorted(i for idxs in found for i in idxs))
+        search = _JoinedTexts(texts)
+        by_answer = [_NONE] * n
+        for text, idxs in self._by_answer.items():
+            for d in search.containing(text):
+                by_answer[d] = idxs if by_answer[d] is _NONE else sorted(by_answer[d] + idxs)
         if not with_context:
-            return by_id, by_answer, [_NONE] * len(texts)
+            return by_id, by_answer, [_NONE] * n
+        by_context = [_NONE] * n
         collapsed = cache.collapsed
-        entries = self._context_entries()
-        # Same id: same text. Otherwise a word of the gold context must occur before texts are compared.
-        # (A text is never shorter than its collapsed form, so a shorter document cannot hold the gold text.)
-        gold_id, gold_doc, anchor, idxs, size = entries[0] if entries else ("", None, "", _NONE, 0)
-        by_context = [
-            idxs
-            if doc_id == gold_id or (len(text) >= size and anchor in text and collapsed(gold_doc) in collapsed(doc))
-            else _NONE
-            for doc_id, text, doc in zip(ids, texts, documents)
-        ] if entries else [_NONE] * len(texts)  # fmt: skip
-        for gold_id, gold_doc, anchor, idxs, size in entries[1:]:
-            for n, (doc_id, text) in enumerate(zip(ids, texts)):
-                if doc_id == gold_id or (
-                    len(text) >= size and anchor in text and collapsed(gold_doc) in collapsed(documents[n])
-                ):
-                    by_context[n] = idxs if by_context[n] is _NONE else sorted(by_context[n] + idxs)
+        for gold_id, gold_doc, anchor, idxs, size in self._context_entries():
+            # Same id: same text. Otherwise the gold context's anchor word must occur before texts are
+            # compared; a text is never shorter than its collapsed form, so a shorter one cannot hold it.
+            candidates = set(search.containing(anchor)) if anchor else set(range(n))
+            candidates.update(d for d, doc_id in enumerate(ids) if doc_id == gold_id)
+            for d in sorted(candidates):
+                if ids[d] == gold_id or (len(texts[d]) >= size and collapsed(gold_doc) in collapsed(documents[d])):
+                    by_context[d] = idxs if by_context[d] is _NONE else sorted(by_context[d] + idxs)
         return by_id, by_answer, by_context
 
     def answer_scores(self, prediction: str, document_ids: Sequence[str] | None = None) -> tuple[float, float]:
@@ -267,3 +235,31 @@ class GoldLabels:
                 if any(o.start < end and start < o.end for o in offsets):
                     return True
         return False
+
+
+class _JoinedTexts:
+    """Texts joined by NUL characters, for finding which of them contain a string in one search."""
+
+    __slots__ = ("joined", "starts", "texts")
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.joined = "\0".join(texts)
+        self.starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+
+    def containing(self, needle: str) -> list[int]:
+        """Indices of the texts that contain `needle`, in order."""
+        if not self.texts:
+            return []
+        if "\0" in needle:  # could span two texts in the joined string: test each text
+            return [d for d, text in enumerate(self.texts) if needle in text]
+        joined, starts, last = self.joined, self.starts, len(self.texts) - 1
+        found = []
+        position = joined.find(needle)
+        while position != -1:
+            d = bisect.bisect_right(starts, position) - 1
+            found.append(d)
+            if d >= last:
+                break
+            position = joined.find(needle, starts[d + 1])
+        return found

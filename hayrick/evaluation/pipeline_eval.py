@@ -17,8 +17,6 @@ result.calculate_metrics(simulated_top_k_retriever=3)["Retriever"]["recall_singl
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -64,7 +62,7 @@ def evaluate_pipeline(
     seen_ids: set[str] = set()
     cache = TextCache()
     for multilabel in multilabels:
-        ml_id = _multilabel_id(multilabel)
+        ml_id = multilabel.id
         if ml_id in seen_ids:  # the same labels twice: keep the queries apart
             ml_id = f"{ml_id}-{len(seen_ids)}"
         seen_ids.add(ml_id)
@@ -98,16 +96,6 @@ def evaluate_pipeline(
             if kind == "answer":
                 add_sas(columns[node], sas_model_name_or_path)
     return EvaluationResult.from_columns(columns, kinds)
-
-
-def _multilabel_id(multilabel: MultiLabel) -> str:
-    """`multilabel.id` (the stable hash of its sorted label ids), computed without the generic JSON walk."""
-    ids = sorted(label.id for label in multilabel.labels)
-    if all(i.isalnum() and i.isascii() for i in ids):  # JSON of plain ids: no escaping needed
-        text = '["' + '","'.join(ids) + '"]'
-    else:
-        text = json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _empty_columns(kind: str) -> dict[str, list]:

@@ -1,0 +1,58 @@
+"""GoldLabels.match_documents against a plain reading of the matching rules, on random documents."""
+
+from __future__ import annotations
+
+import random
+
+from hayrick import Document, MultiLabel
+from hayrick.evaluation.matching import GoldLabels, TextCache, _JoinedTexts, collapse
+from tests.evaluation.helpers import make_label
+
+WORDS = ["battery", "lasts", "about", "6000", "hours", "the", "screen", "Bass", "deep", "case", "\n", "  "]
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def _reference(gold: list, documents: list[Document]) -> tuple[list, list, list]:
+    """The rules of the module docstring, one document and one label at a time."""
+    by_id, by_answer, by_context = [], [], []
+    for doc in documents:
+        text = doc.content.lower()
+        by_id.append([i for i, label in enumerate(gold) if label.document.id == doc.id])
+        by_answer.append([i for i, label in enumerate(gold) if label.answer.answer.lower() in text])
+        by_context.append([
+            i for i, label in enumerate(gold)
+            if label.document.id == doc.id or collapse(label.document.content) in collapse(doc.content)
+        ])  # fmt: skip
+    return by_id, by_answer, by_context
+
+
+def test_match_documents_agrees_with_the_rules_read_plainly():
+    rng = random.Random(3)
+    for _ in range(300):
+        golds = []
+        for _ in range(rng.randint(1, 4)):
+            content = "Review: " + _text(rng, rng.randint(2, 9))
+            start = rng.randrange(len(content) - 1)
+            answer = content[start : start + rng.randint(1, 15)]
+            golds.append(make_label("q?", content, answer if answer.strip() else "Review"))
+        documents = [Document(_text(rng, rng.randint(1, 14))) for _ in range(rng.randint(0, 8))]
+        documents += [rng.choice(golds).document for _ in range(rng.randint(0, 2))]  # the gold documents themselves
+        documents += [Document("x " + rng.choice(golds).document.content.upper() + " y")] * rng.randint(0, 1)
+        gold = GoldLabels(MultiLabel(labels=golds), TextCache())
+        got = gold.match_documents(documents)
+        assert [list(x) for x in got[0]] == _reference(gold.labels, documents)[0]
+        assert [list(x) for x in got[1]] == _reference(gold.labels, documents)[1]
+        assert [list(x) for x in got[2]] == _reference(gold.labels, documents)[2]
+        assert gold.match_documents(documents, with_context=False)[2] == [[]] * len(documents)
+
+
+def test_joined_texts_find_every_text_that_contains_a_string():
+    texts = ["abc", "", "bcab", "xyzab", "ab"]
+    search = _JoinedTexts(texts)
+    for needle in ["ab", "b", "", "abc", "bcab", "zab", "q", "c\0b", "\0"]:
+        assert search.containing(needle) == [d for d, text in enumerate(texts) if needle in text], needle
+    assert _JoinedTexts([]).containing("") == []
+    assert _JoinedTexts(["only"]).containing("only") == [0]
