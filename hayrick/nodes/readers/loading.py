@@ -215,7 +215,7 @@ def forward_windows(
     accepted = _forward_inputs(model)
     # On a CPU, compute grows with the padded size: cut batches where that saves padding. A GPU runs
     # a full batch in about the time of a smaller one, so there every batch is filled.
-    batch_cost = BATCH_COST_TOKENS if getattr(device, "type", device) == "cpu" else batch_size * 1_000_000
+    batch_cost = BATCH_COST_TOKENS if getattr(device, "type", device) == "cpu" else None
     batches = padded_batches(windows, list(range(len(windows))), batch_size, pad_token_id, True, batch_cost)
     bar = None
     if progress_bar:

@@ -230,13 +230,13 @@ def padded_batches(
     batch_size: int,
     pad_token_id: int,
     bucket: bool = True,
-    batch_cost: int = BATCH_COST_TOKENS,
+    batch_cost: int | None = BATCH_COST_TOKENS,
 ) -> Iterator[tuple[list[int], dict[str, torch.Tensor]]]:
     """Yields `(window indices, model inputs)` batches of at most `batch_size` windows.
 
     With `bucket=True` the windows are sorted by length first (longest first, stable) and cut into
     batches where that saves more padding than another forward pass costs (`bucket_bounds`;
-    `batch_cost` in padded token positions). Inputs: `input_ids` (padded with `pad_token_id`), `attention_mask`, and
+    `batch_cost` in padded token positions; None fills every batch, as suits a GPU). Inputs: `input_ids` (padded with `pad_token_id`), `attention_mask`, and
     `token_type_ids` when the windows have them; int64 CPU tensors.
     """
     import torch
@@ -245,7 +245,7 @@ def padded_batches(
         raise ValueError(f"padded_batches: batch_size must be a positive int, got {batch_size!r}.")
     lengths = {i: len(windows.input_ids[i]) for i in indices}
     order = sorted(indices, key=lambda i: -lengths[i]) if bucket else list(indices)
-    if bucket:
+    if bucket and batch_cost is not None:
         bounds = bucket_bounds([lengths[i] for i in order], batch_size, batch_cost)
     else:
         bounds = list(range(0, len(order), batch_size)) + [len(order)]

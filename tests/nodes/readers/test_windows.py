@@ -172,7 +172,7 @@ def test_padded_batches_on_a_cpu_pad_less_than_one_batch(bert_tokenizer):
     contexts = [LONG] * 3 + ["rome ."] * 3
     windows = make_windows(bert_tokenizer, ["who ?"] * 6, contexts, 40, 8, 4)
     rows = list(range(len(windows)))
-    one = list(padded_batches(windows, rows, 64, 0, batch_cost=10**9))
+    one = list(padded_batches(windows, rows, 64, 0, batch_cost=None))  # filled batches (a GPU's)
     cut = list(padded_batches(windows, rows, 64, 0))  # default: the CPU cost
     assert len(one) == 1 and len(cut) > 1
     padded = [sum(inputs["input_ids"].numel() for _, inputs in batches) for batches in (one, cut)]
