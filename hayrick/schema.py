@@ -25,7 +25,6 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
@@ -469,10 +468,12 @@ class MultiLabel(_Schema):
     labels: list[Label]
     drop_negative_labels: bool = False
     drop_no_answers: bool = False
-    # query, filters and id, computed when the labels are set (as Haystack 1.x's constructor does):
-    # evaluation reads them for every query. Assigning `labels` recomputes them; changing the list
-    # or a label in place does not (build a new MultiLabel instead).
-    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # query, filters and id are computed when the labels are set (as Haystack 1.x's constructor does),
+    # because evaluation reads them for every query; they are kept in the instance `__dict__` under
+    # "_aggregates" (plain attribute speed; not a field, so never serialised or compared). Other
+    # modules may keep what they derive from the labels under other "_" keys there (evaluation's
+    # GoldLabels). Assigning `labels` drops all of them and recomputes the aggregates; changing the
+    # list or a label in place does not: build a new MultiLabel.
 
     if TYPE_CHECKING:
 
@@ -505,22 +506,27 @@ class MultiLabel(_Schema):
                 distinct.append(label.filters)
         if len(distinct) > 1:
             raise ValueError(f"MultiLabel labels of query {queries[0]!r} have different filters: {distinct!r}.")
-        self._derived = {
-            "query": queries[0],
-            "filters": distinct[0],
-            "id": stable_hash(sorted(label.id for label in kept)),
-        }
+        for key in [key for key in self.__dict__ if key.startswith("_")]:  # whatever was derived from old labels
+            del self.__dict__[key]
+        self.__dict__["_aggregates"] = (queries[0], distinct[0], stable_hash(sorted(label.id for label in kept)))
         return self
+
+    def _aggregate(self, position: int) -> Any:
+        aggregates = self.__dict__.get("_aggregates")
+        if aggregates is None:  # built without validation (model_construct): compute them now
+            self._drop_and_check()
+            aggregates = self.__dict__["_aggregates"]
+        return aggregates[position]
 
     @property
     def query(self) -> str:
         """The one query all labels share."""
-        return self._derived["query"]
+        return self._aggregate(0)
 
     @property
     def filters(self) -> dict[str, Any] | None:
         """The filters all labels share (None when they have none)."""
-        return self._derived["filters"]
+        return self._aggregate(1)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -567,7 +573,7 @@ class MultiLabel(_Schema):
     @property
     def id(self) -> str:
         """The `stable_hash` of the sorted label ids."""
-        return self._derived["id"]
+        return self._aggregate(2)
 
     def __repr__(self) -> str:
         return f"MultiLabel(query={self.query!r}, answers={self.answers!r}, labels={len(self.labels)})"

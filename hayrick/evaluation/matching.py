@@ -10,8 +10,6 @@ Shared by the eval nodes and `Pipeline.eval`, so both judge the same way:
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -66,12 +64,11 @@ class TextCache:
     their normalised text keeps `Pipeline.eval` close to the cost of plain runs.
     """
 
-    __slots__ = ("_anchors", "_collapsed", "lowered")
+    __slots__ = ("_collapsed", "lowered")
 
     def __init__(self) -> None:
         self.lowered: dict[str, str] = {}
         self._collapsed: dict[str, str] = {}
-        self._anchors: dict[str, str] = {}
 
     def lower(self, document: Document) -> str:
         text = self.lowered.get(document.id)
@@ -84,17 +81,6 @@ class TextCache:
         if text is None:
             text = self._collapsed[document.id] = " ".join(self.lower(document).split())
         return text
-
-    def anchor(self, document: Document) -> str:
-        """A word of the document (lower case; the longest of its first 12) that any text containing it contains.
-
-        Collapsing whitespace keeps every word, so a text whose collapsed form contains this document's
-        collapsed form contains the word: a cheap test that rules most documents out.
-        """
-        word = self._anchors.get(document.id)
-        if word is None:
-            word = self._anchors[document.id] = max(self.lower(document).split(None, 12)[:12], key=len, default="")
-        return word
 
 
 _NONE: list[int] = []  # shared by rows that match nothing; never mutated
@@ -115,7 +101,9 @@ class GoldLabels:
         "_by_answer",
         "_by_id",
         "_cache",
+        "_collapsed",
         "_contexts",
+        "_plan",
         "_spans",
         "all_answers",
         "answers",
@@ -125,7 +113,7 @@ class GoldLabels:
     )  # fmt: skip
 
     def __init__(self, multilabel: MultiLabel, cache: TextCache | None = None):
-        self._cache = cache or TextCache()
+        self._cache = cache
         self.labels = answered_labels(multilabel)
         self.ids = [label.document.id for label in self.labels]
         self.answers = [label.answer.answer for label in self.labels]  # type: ignore[union-attr]
@@ -136,7 +124,9 @@ class GoldLabels:
         for i, (gold_id, answer) in enumerate(zip(self.ids, self.answers)):
             self._by_id.setdefault(gold_id, []).append(i)
             self._by_answer.setdefault(answer.lower(), []).append(i)
-        self._contexts: list[tuple[str, Document, str, list[int], int]] | None = None
+        self._contexts: list[tuple[str, str, str, list[int]]] | None = None
+        self._collapsed: list[str] | None = None
+        self._plan: list[tuple[str, list[int], int | None]] | None = None
         self._spans: list[tuple[str, list[tuple[int, int]]]] | None = None
 
     def __len__(self) -> int:
@@ -145,7 +135,25 @@ class GoldLabels:
     @property
     def contexts(self) -> list[str]:
         """Per answered label, its document text (lower case, whitespace collapsed)."""
-        return [self._cache.collapsed(label.document) for label in self.labels]
+        return self._contexts_with(self._cache)
+
+    def _contexts_with(self, cache: TextCache | None) -> list[str]:
+        if self._collapsed is None:
+            if cache is None:
+                self._collapsed = [collapse(str(label.document.content)) for label in self.labels]
+            else:  # gold paragraphs shared by several queries are collapsed once per evaluation run
+                self._collapsed = [cache.collapsed(label.document) for label in self.labels]
+        return self._collapsed
+
+    @classmethod
+    def of(cls, multilabel: MultiLabel) -> GoldLabels:
+        """The GoldLabels of `multilabel`, made once and kept on it: everything here depends on its
+        labels alone (setting `multilabel.labels` drops it), so evaluating the same labels again
+        (another retriever, another top_k) does not prepare them again."""
+        gold = multilabel.__dict__.get("_gold_labels")
+        if gold is None:
+            gold = multilabel.__dict__["_gold_labels"] = cls(multilabel)
+        return gold
 
     @property
     def spans(self) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -157,16 +165,28 @@ class GoldLabels:
             ]
         return self._spans
 
-    def _context_entries(self) -> list[tuple[str, Document, str, list[int], int]]:
+    def _context_entries(self, cache: TextCache | None = None) -> list[tuple[str, str, str, list[int]]]:
+        """Per distinct gold document: its id, collapsed text, anchor word and label indices."""
         if self._contexts is None:
-            cache, seen = self._cache, {}
-            for label in self.labels:
-                seen.setdefault(label.document.id, label.document)
+            seen: dict[str, str] = {}
+            for label, text in zip(self.labels, self._contexts_with(cache)):
+                seen.setdefault(label.document.id, text)
             self._contexts = [
-                (gold_id, doc, cache.anchor(doc), self._by_id[gold_id], len(cache.collapsed(doc)))
-                for gold_id, doc in seen.items()
+                (gold_id, text, max(text.split(None, 12)[:12], key=len, default=""), self._by_id[gold_id])
+                for gold_id, text in seen.items()
             ]
         return self._contexts
+
+    def _answer_plan(self) -> list[tuple[str, list[int], int | None]]:
+        """Distinct answers (lower case) shortest first, each with its label indices and the position
+        in the plan of the shortest earlier answer it contains (None when it contains none)."""
+        if self._plan is None:
+            items = sorted(self._by_answer.items(), key=lambda item: len(item[0]))
+            self._plan = [
+                (text, idxs, next((j for j in range(i) if items[j][0] in text), None))
+                for i, (text, idxs) in enumerate(items)
+            ]
+        return self._plan
 
     def match_document(self, document: Document, with_context: bool = True) -> tuple[list[int], list[int], list[int]]:
         """Indices of the gold labels that `document` matches by id, by answer text, and by context."""
@@ -174,15 +194,22 @@ class GoldLabels:
         return list(by_id[0]), list(by_answer[0]), list(by_context[0])
 
     def match_documents(
-        self, documents: list[Document], with_context: bool = True, ids: list[str] | None = None
+        self,
+        documents: list[Document],
+        with_context: bool = True,
+        ids: list[str] | None = None,
+        cache: TextCache | None = None,
     ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
         """Per document, the (sorted) indices of the gold labels it matches by id, by answer text and by context.
 
         The documents' lower-cased texts are joined into one NUL-separated string, so each gold answer
         (and each gold context's anchor word) is searched once over all documents rather than once
-        per document. The lists returned may be shared between documents: read them, don't change them.
+        per document. `cache` (else the one given at construction, else a new one) keeps the
+        documents' normalised texts between calls. The lists returned may be shared between
+        documents: read them, don't change them.
         """
-        cache, lowered_of = self._cache, self._cache.lowered
+        cache = cache or self._cache or TextCache()
+        lowered_of = cache.lowered
         ids = ids if ids is not None else [doc.id for doc in documents]
         texts = [lowered_of.get(doc_id) or cache.lower(doc) for doc_id, doc in zip(ids, documents)]
         n = len(texts)
@@ -190,20 +217,24 @@ class GoldLabels:
         by_id = [by_id_map.get(doc_id, _NONE) for doc_id in ids]
         search = _JoinedTexts(texts)
         by_answer = [_NONE] * n
-        for text, idxs in self._by_answer.items():
-            for d in search.containing(text):
+        plan = self._plan if self._plan is not None else self._answer_plan()
+        found: list[list[int]] = []  # per answer of the plan, the documents that contain it
+        for text, idxs, within in plan:
+            # an answer that contains a shorter one can only be where that one is: test just those texts
+            hits = search.containing(text) if within is None else [d for d in found[within] if text in texts[d]]
+            found.append(hits)
+            for d in hits:
                 by_answer[d] = idxs if by_answer[d] is _NONE else sorted(by_answer[d] + idxs)
         if not with_context:
             return by_id, by_answer, [_NONE] * n
         by_context = [_NONE] * n
         collapsed = cache.collapsed
-        for gold_id, gold_doc, anchor, idxs, size in self._context_entries():
-            # Same id: same text. Otherwise the gold context's anchor word must occur before texts are
-            # compared; a text is never shorter than its collapsed form, so a shorter one cannot hold it.
-            candidates = set(search.containing(anchor)) if anchor else set(range(n))
-            candidates.update(d for d, doc_id in enumerate(ids) if doc_id == gold_id)
-            for d in sorted(candidates):
-                if ids[d] == gold_id or (len(texts[d]) >= size and collapsed(gold_doc) in collapsed(documents[d])):
+        for gold_id, gold_text, anchor, idxs in self._contexts or self._context_entries(cache):
+            # Same id: same text. Otherwise the text must be at least as long as the gold context's
+            # collapsed form, contain its anchor word, and then contain it once collapsed.
+            size = len(gold_text)
+            for d, (doc_id, text) in enumerate(zip(ids, texts)):
+                if doc_id == gold_id or (len(text) >= size and anchor in text and gold_text in collapsed(documents[d])):
                     by_context[d] = idxs if by_context[d] is _NONE else sorted(by_context[d] + idxs)
         return by_id, by_answer, by_context
 
@@ -240,12 +271,11 @@ class GoldLabels:
 class _JoinedTexts:
     """Texts joined by NUL characters, for finding which of them contain a string in one search."""
 
-    __slots__ = ("joined", "starts", "texts")
+    __slots__ = ("joined", "texts")
 
     def __init__(self, texts: list[str]):
         self.texts = texts
         self.joined = "\0".join(texts)
-        self.starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
 
     def containing(self, needle: str) -> list[int]:
         """Indices of the texts that contain `needle`, in order."""
@@ -253,13 +283,14 @@ class _JoinedTexts:
             return []
         if "\0" in needle:  # could span two texts in the joined string: test each text
             return [d for d, text in enumerate(self.texts) if needle in text]
-        joined, starts, last = self.joined, self.starts, len(self.texts) - 1
+        joined = self.joined
         found = []
         position = joined.find(needle)
         while position != -1:
-            d = bisect.bisect_right(starts, position) - 1
+            d = joined.count("\0", 0, position)  # the text a hit is in: the separators before it
             found.append(d)
-            if d >= last:
+            end = joined.find("\0", position + len(needle))  # go on from the next text
+            if end == -1:
                 break
-            position = joined.find(needle, starts[d + 1])
+            position = joined.find(needle, end + 1)
         return found

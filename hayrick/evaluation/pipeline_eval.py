@@ -22,7 +22,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hayrick.evaluation.matching import GoldLabels, TextCache, to_multilabel
-from hayrick.evaluation.result import COLUMNS, EvaluationResult
+from hayrick.evaluation.result import (
+    COLUMNS,
+    PER_QUERY,
+    PER_QUERY_COLUMNS,
+    EvaluationResult,
+)
 from hayrick.nodes.base import accepted_parameters
 from hayrick.schema import Answer, Document, MultiLabel
 
@@ -72,7 +77,7 @@ def evaluate_pipeline(
             run_params = {**params, "filters": {**(params.get("filters") or {}), **filters}}
         query = multilabel.query
         result = pipeline.run(query=query, labels=multilabel, params=run_params or None, debug=True)
-        gold = GoldLabels(multilabel, cache)
+        gold = GoldLabels.of(multilabel)
         for node, info in (result.get("_debug") or {}).items():
             output = info["output"]
             if isinstance(output.get("answers"), list):
@@ -90,7 +95,7 @@ def evaluate_pipeline(
             elif isinstance(output.get("documents"), list):
                 kinds[node] = "document"
                 target = columns.get(node) or columns.setdefault(node, _empty_columns("document"))
-                add_document_rows(target, output["documents"], gold, ml_id, query, node, context_matching)
+                add_document_rows(target, output["documents"], gold, ml_id, query, node, context_matching, cache)
     if sas_model_name_or_path is not None:
         for node, kind in kinds.items():
             if kind == "answer":
@@ -99,6 +104,10 @@ def evaluate_pipeline(
 
 
 def _empty_columns(kind: str) -> dict[str, list]:
+    if kind == "document":
+        columns: dict[str, list] = {name: [] for name in COLUMNS[kind] if name not in PER_QUERY_COLUMNS}
+        columns[PER_QUERY] = []
+        return columns
     return {name: [] for name in COLUMNS[kind]}
 
 
@@ -123,15 +132,17 @@ def add_document_rows(
     query: str,
     node: str,
     context_matching: bool = True,
+    cache: TextCache | None = None,
 ) -> None:
-    """Append one row per retrieved document (rank 1 first), or one row with rank 0 when there are none."""
+    """Append one row per retrieved document (rank 1 first), or one row with rank 0 when there are none.
+
+    `cache` keeps the documents' normalised texts for the next query (one per evaluation run)."""
     n = len(documents) or 1
     ids = [doc.id for doc in documents]
-    by_id, by_answer, by_context = gold.match_documents(documents, with_context=context_matching, ids=ids)
-    constant = {"multilabel_id": ml_id, "query": query, "node": node, "type": "document", "eval_mode": "integrated",
-                "gold_document_ids": gold.ids, "gold_answers": gold.all_answers}  # fmt: skip
-    for name, value in constant.items():
-        columns[name].extend([value] * n)
+    by_id, by_answer, by_context = gold.match_documents(documents, context_matching, ids, cache)
+    # the query's own values once, repeated over its rows when the frame is built
+    per_query = columns[PER_QUERY]
+    per_query.append((n, ml_id, query, node, "document", "integrated", gold.ids, gold.all_answers))
     if not documents:
         for name, value in (("rank", 0), ("document_id", ""), ("content", ""), ("score", math.nan)):
             columns[name].append(value)
@@ -141,8 +152,8 @@ def add_document_rows(
     # gold_id_match, answer_match and context_match are filled from the *_matches lists when the frame is built.
     columns["rank"] += range(1, n + 1)
     columns["document_id"] += ids
-    columns["content"] += [doc.content if isinstance(doc.content, str) else str(doc.content) for doc in documents]
-    columns["score"] += [math.nan if doc.score is None else doc.score for doc in documents]
+    columns["content"] += [doc.content for doc in documents]  # made str (tables, ...) when the frame is built
+    columns["score"] += [doc.score for doc in documents]  # None becomes NaN in the frame
     columns["gold_id_matches"] += by_id
     columns["answer_matches"] += by_answer
     columns["context_matches"] += by_context

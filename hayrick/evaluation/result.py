@@ -63,6 +63,10 @@ COLUMNS: dict[str, dict[str, type]] = {
     },
 }  # fmt: skip
 INDEX_FILE = "eval_result.json"
+# Collected columns may hold, under PER_QUERY, one tuple per query: (rows, *values of
+# PER_QUERY_COLUMNS); the frame repeats each query's values over its rows.
+PER_QUERY = "__per_query__"
+PER_QUERY_COLUMNS = ("multilabel_id", "query", "node", "type", "eval_mode", "gold_document_ids", "gold_answers")
 
 
 def _pandas() -> Any:
@@ -315,16 +319,33 @@ def _frame(columns: Mapping[str, list], kind: str) -> Any:
     import numpy as np
 
     pd = _pandas()
-    n = len(next(iter(columns.values()))) if columns else 0
+    repeated: dict[str, Any] = {}
+    if columns.get(PER_QUERY):
+        per_query = columns[PER_QUERY]
+        counts = np.fromiter((q[0] for q in per_query), dtype=np.int64, count=len(per_query))
+        for position, name in enumerate(PER_QUERY_COLUMNS, start=1):
+            values = np.empty(len(per_query), dtype=object)
+            for i, q in enumerate(per_query):  # element-wise: lists must stay list objects
+                values[i] = q[position]
+            repeated[name] = np.repeat(values, counts)
+    n = len(columns["rank"]) if "rank" in columns else len(next(iter(columns.values()))) if columns else 0
     arrays = {}
     for name, dtype in COLUMNS[kind].items():
+        if name in repeated:
+            arrays[name] = repeated[name]
+            continue
         values = columns.get(name)
         if kind == "document" and not values and name.endswith("_match"):
             values = map(bool, columns[name + "es"])
         if values is None:
             raise ValueError(f"EvaluationResult: column {name!r} of a {kind} node is missing.")
-        numpy_type = {int: np.int64, float: np.float64}.get(dtype, object)
-        arrays[name] = np.fromiter(values, dtype=numpy_type, count=n)
+        if dtype is float:  # None (a document without a score) becomes NaN
+            arrays[name] = np.array(values, dtype=np.float64) if len(values) else np.empty(0)
+        elif name in ("content", "context"):
+            arrays[name] = np.fromiter((v if type(v) is str else str(v) for v in values), dtype=object, count=n)
+        else:
+            numpy_type = {int: np.int64}.get(dtype, object)
+            arrays[name] = np.fromiter(values, dtype=numpy_type, count=n)
     return pd.DataFrame(arrays, copy=False)
 
 
