@@ -10,6 +10,7 @@ Shared by the eval nodes and `Pipeline.eval`, so both judge the same way:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -213,8 +214,7 @@ class GoldLabels:
         ids = ids if ids is not None else [doc.id for doc in documents]
         texts = [lowered_of.get(doc_id) or cache.lower(doc) for doc_id, doc in zip(ids, documents)]
         n = len(texts)
-        by_id_map = self._by_id
-        by_id = [by_id_map.get(doc_id, _NONE) for doc_id in ids]
+        by_id = list(map(self._by_id.get, ids, itertools.repeat(_NONE, n)))
         search = _JoinedTexts(texts)
         by_answer = [_NONE] * n
         plan = self._plan if self._plan is not None else self._answer_plan()
@@ -229,12 +229,17 @@ class GoldLabels:
             return by_id, by_answer, [_NONE] * n
         by_context = [_NONE] * n
         collapsed = cache.collapsed
-        for gold_id, gold_text, anchor, idxs in self._contexts or self._context_entries(cache):
-            # Same id: same text. Otherwise the text must be at least as long as the gold context's
-            # collapsed form, contain its anchor word, and then contain it once collapsed.
+        for _, gold_text, anchor, idxs in self._contexts or self._context_entries(cache):
+            # Same id (its `by_id` entry is this very list): same text. Otherwise the text must contain
+            # the gold context's anchor word (one search over all texts), be at least as long as its
+            # collapsed form, and then contain it once collapsed.
             size = len(gold_text)
-            for d, (doc_id, text) in enumerate(zip(ids, texts)):
-                if doc_id == gold_id or (len(text) >= size and anchor in text and gold_text in collapsed(documents[d])):
+            candidates = search.containing(anchor) if anchor else range(n)
+            same = [d for d, matched in enumerate(by_id) if matched is idxs]
+            if same:
+                candidates = sorted(set(candidates).union(same))
+            for d in candidates:
+                if by_id[d] is idxs or (len(texts[d]) >= size and gold_text in collapsed(documents[d])):
                     by_context[d] = idxs if by_context[d] is _NONE else sorted(by_context[d] + idxs)
         return by_id, by_answer, by_context
 
