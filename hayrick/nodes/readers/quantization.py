@@ -21,6 +21,7 @@ share one quantisation of it and one matrix product over their concatenated weig
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import torch
@@ -80,6 +81,7 @@ class Int8LinearGroup(torch.nn.Module):
     every member's output, the others take theirs from it when they are called with the same tensor
     (checked by identity, and by version where torch tracks it, so an input changed in between is
     recomputed). Each output is handed out once: a member called twice with one tensor recomputes.
+    The cache is kept per thread, so threads running one model at the same time do not mix inputs.
     """
 
     def __init__(self, linears: list[torch.nn.Linear]):
@@ -95,23 +97,25 @@ class Int8LinearGroup(torch.nn.Module):
         self.register_buffer("weight_t", weight_t)
         self.register_buffer("scale", scale)
         self.register_buffer("bias", bias)
-        self._input: tuple[torch.Tensor, int | None] | None = None
-        self._outputs: list[torch.Tensor | None] = []
+        # per thread: (input, its version, outputs not handed out yet); threads sharing a model keep apart
+        self._pending: dict[int, tuple[torch.Tensor, int | None, list[torch.Tensor | None]]] = {}
 
     def output(self, x: torch.Tensor, index: int) -> torch.Tensor:
         version = None if x.is_inference() else x._version  # inference tensors have no version counter
-        cached = self._input
-        if cached is None or cached[0] is not x or cached[1] != version or self._outputs[index] is None:
+        thread = threading.get_ident()
+        pending = self._pending.get(thread)
+        if pending is None or pending[0] is not x or pending[1] != version or pending[2][index] is None:
             rows = x.reshape(-1, self.in_features)
             out = int8_matmul(rows, self.weight_t, self.scale, self.bias)
-            self._outputs = [
+            outputs: list[torch.Tensor | None] = [
                 part.view(*x.shape[:-1], size).to(x.dtype) for part, size in zip(out.split(self.sizes, dim=1), self.sizes)
             ]  # fmt: skip
-            self._input = (x, version)
-        result = self._outputs[index]
-        self._outputs[index] = None  # each output is handed out once; the cache holds no more than it must
-        if all(o is None for o in self._outputs):
-            self._input = None
+            pending = self._pending[thread] = (x, version, outputs)
+        outputs = pending[2]
+        result = outputs[index]
+        outputs[index] = None  # each output is handed out once; the cache holds no more than it must
+        if all(o is None for o in outputs):
+            del self._pending[thread]
         return result  # type: ignore[return-value]
 
 

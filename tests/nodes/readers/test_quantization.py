@@ -71,7 +71,7 @@ def test_group_equals_its_layers_quantised_one_by_one_and_recomputes_for_a_new_i
     fused = [member(x) for member in members]
     for a, b in zip(fused, separate):
         assert torch.equal(a, b)  # same row scales, same channel scales: bit-identical
-    assert group._input is None  # every output handed out: nothing kept
+    assert not group._pending  # every output handed out: nothing kept
     y = torch.randn(5, 32)
     assert torch.equal(members[1](y), Int8Linear(layers[1])(y))
     assert torch.equal(members[1](y), Int8Linear(layers[1])(y))  # asked twice: computed again, not stale
@@ -105,3 +105,25 @@ def test_a_torch_without_int_mm_is_named(monkeypatch):
     monkeypatch.delattr(quantization.torch, "_int_mm")
     with pytest.raises(ComponentError, match=r"quantize=True needs torch._int_mm"):
         quantize_linear_layers(torch.nn.Sequential(torch.nn.Linear(4, 4)), "FARMReader")
+
+
+def test_threads_sharing_a_group_keep_their_inputs_apart(monkeypatch):
+    """Thread A computes for its input, thread B for another before A takes its other outputs: A gets its own."""
+    layers = [_linear(16, 6, seed=n) for n in range(3)]
+    group = Int8LinearGroup(layers)
+    members = [Int8GroupMember(group, i) for i in range(3)]
+    x_a, x_b = torch.randn(4, 16), torch.randn(4, 16)
+    thread, products = {"id": 1}, []
+    monkeypatch.setattr(quantization.threading, "get_ident", lambda: thread["id"])
+    real_matmul = quantization.int8_matmul
+    monkeypatch.setattr(quantization, "int8_matmul", lambda *args: products.append(1) or real_matmul(*args))
+    members[0](x_a)
+    thread["id"] = 2
+    b = [member(x_b) for member in members]
+    thread["id"] = 1
+    assert set(group._pending) == {1}  # B's call left A's outputs in place
+    a = [members[1](x_a), members[2](x_a)]
+    assert len(products) == 2  # one product per thread: A's was not recomputed after B ran
+    assert torch.equal(a[0], Int8Linear(layers[1])(x_a)) and torch.equal(a[1], Int8Linear(layers[2])(x_a))
+    assert torch.equal(b[2], Int8Linear(layers[2])(x_b))
+    assert not group._pending
