@@ -22,7 +22,7 @@ Semantics, the same in every store:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
@@ -191,6 +191,65 @@ def matches(node: FilterNode | None, meta: Mapping[str, Any]) -> bool:
     if node.op == "$or":
         return any(matches(c, meta) for c in node.conditions)
     return not matches(node.conditions[0], meta)
+
+
+class EqualityIndex:
+    """Which documents hold which meta values: candidates for the `$eq`/`$in` parts of a filter.
+
+    Built from `(id, meta)` pairs. `candidates(tree)` returns a set of ids that holds every
+    document the filter can match (a superset: match them with `matches` afterwards), or None
+    when the filter has no part the index can narrow (`$ne`, `$nin`, ranges, `$not`, an `$or`
+    with such a branch). Values are indexed by kind, as they compare: numbers with numbers,
+    strings with strings; a list value is indexed under each of its elements.
+    """
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, items: Iterable[tuple[str, Mapping[str, Any]]]):
+        self._ids: dict[str, dict[tuple, set[str]]] = {}
+        for doc_id, meta in items:
+            for field, value in meta.items():
+                values = value if isinstance(value, (list, tuple)) else (value,)
+                by_value = self._ids.get(field)
+                if by_value is None:
+                    by_value = self._ids[field] = {}
+                for v in values:
+                    key = _index_key(v)
+                    if key is not None:
+                        by_value.setdefault(key, set()).add(doc_id)
+
+    def candidates(self, node: FilterNode | None) -> set[str] | None:
+        if node is None:
+            return None
+        if isinstance(node, Comparison):
+            if node.op not in ("$eq", "$in"):
+                return None
+            by_value = self._ids.get(node.field, {})
+            wanted = node.value if node.op == "$in" else (node.value,)
+            found: set[str] = set()
+            for v in wanted:
+                found |= by_value.get(_index_key(v), set())  # type: ignore[arg-type]
+            return found
+        if node.op == "$not":
+            return None
+        children = [self.candidates(c) for c in node.conditions]
+        known = [c for c in children if c is not None]
+        if node.op == "$and":
+            if not known:
+                return None
+            smallest = min(known, key=len)
+            return smallest.intersection(*[c for c in known if c is not smallest])
+        if len(known) < len(children):  # $or with a branch the index cannot narrow
+            return None
+        return set().union(*known)
+
+
+def _index_key(value: Any) -> tuple | None:
+    """How `EqualityIndex` files a scalar meta value (None for values no filter can equal)."""
+    if value is None:
+        return ("none",)
+    kind = _kind(value)
+    return None if kind is None else (kind, value)
 
 
 def document_matches(filters: Mapping[str, Any] | None, meta: Mapping[str, Any]) -> bool:

@@ -38,7 +38,7 @@ from hayrick.stores.base import (
     top_k_positions,
 )
 from hayrick.stores.bm25 import BM25Index
-from hayrick.stores.filters import matches, parse_filters
+from hayrick.stores.filters import EqualityIndex, matches, parse_filters
 from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
 
 _FORMAT = "hayrick.InMemoryDocumentStore/1"
@@ -89,6 +89,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
         self._labels: dict[str, dict[str, Label]] = {}
         self._bm25: dict[str, BM25Index] = {}
         self._vectors: dict[str, tuple[list[str], np.ndarray]] = {}  # cache per index, dropped on writes
+        self._meta_index: dict[str, EqualityIndex] = {}  # cache per index, dropped when documents or meta change
         self._lock = threading.RLock()
 
     @property
@@ -119,6 +120,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
             if self.use_bm25:
                 self._bm25_settings.index_documents(self._bm25_index(index), docs)
             self._vectors.pop(index, None)
+            self._meta_index.pop(index, None)
         return len(docs)
 
     def _check_embedding(self, embedding: np.ndarray | None, doc_id: str) -> None:
@@ -135,17 +137,32 @@ class InMemoryDocumentStore(BaseDocumentStore):
         return self._bm25[index]
 
     def _out(self, doc: Document, return_embedding: bool | None, score: float | None = None) -> Document:
-        """What reads return: a shallow copy, without the embedding unless asked for."""
+        """What reads return: a shallow copy with its own meta dict, without the embedding unless asked for.
+
+        (Changing a returned document's meta does not change the stored one; `update_document_meta` does.)"""
         keep = self.return_embedding if return_embedding is None else return_embedding
-        update: dict[str, Any] = {} if keep else {"embedding": None}
+        update: dict[str, Any] = {"meta": dict(doc.meta)} if keep else {"meta": dict(doc.meta), "embedding": None}
         if score is not None:
             update["score"] = score
         return doc.model_copy(update=update)
 
     def _select(self, index: str | None, filters: Mapping[str, Any] | None) -> list[Document]:
+        """The documents of `index` that pass `filters`, in store order."""
         tree = parse_filters(filters)
-        docs = self._docs.get(index or self.index, {}).values()
-        return list(docs) if tree is None else [d for d in docs if matches(tree, d.meta)]
+        index = index or self.index
+        docs = self._docs.get(index, {}).values()
+        if tree is None:
+            return list(docs)
+        # $eq/$in parts narrow the documents through an index of meta values (built under the lock on first
+        # use after a change; every write drops it); only those are matched in Python. Documents are kept as
+        # written: change their meta with update_document_meta, not in place.
+        meta_index = self._meta_index.get(index)
+        if meta_index is None:
+            meta_index = self._meta_index[index] = EqualityIndex((d.id, d.meta) for d in docs)
+        candidates = meta_index.candidates(tree)
+        if candidates is None:
+            return [d for d in docs if matches(tree, d.meta)]
+        return [d for d in docs if d.id in candidates and matches(tree, d.meta)]
 
     def get_all_documents(
         self, index: str | None = None, filters: Mapping[str, Any] | None = None, return_embedding: bool | None = None
@@ -186,6 +203,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
             if index in self._bm25:
                 self._bm25[index].remove_many(gone)
             self._vectors.pop(index, None)
+            self._meta_index.pop(index, None)
 
     def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
         with self._lock:
@@ -193,6 +211,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
             if id not in store:
                 raise DocumentStoreError(f"No document with id {id!r} in index '{index or self.index}'.")
             store[id] = store[id].model_copy(update={"meta": {**store[id].meta, **meta}})
+            self._meta_index.pop(index or self.index, None)
 
     # --------------------------------------------------------------------- search
     def query(
@@ -317,6 +336,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
             self._docs.pop(index, None)
             self._bm25.pop(index, None)
             self._vectors.pop(index, None)
+            self._meta_index.pop(index, None)
             self._labels.pop(index, None)
 
     # ---------------------------------------------------------------- persistence
