@@ -82,7 +82,11 @@ def test_group_equals_its_layers_quantised_one_by_one_and_recomputes_for_a_new_i
     assert torch.equal(first, Int8Linear(layers[0])(before))
 
 
-@pytest.mark.parametrize("arch, fused", [("bert", ("query", "key", "value")), ("distilbert", ("q_lin", "k_lin", "v_lin"))])
+@pytest.mark.parametrize(
+    "arch, fused",
+    [("distilbert", ("q_lin", "k_lin", "v_lin"))]
+    + [(arch, ("query", "key", "value")) for arch in ("bert", "roberta", "roberta-prelayernorm", "electra", "minilm")],
+)
 def test_quantize_linear_layers_replaces_every_linear(tiny_model_dir, arch, fused):
     from transformers import AutoModelForQuestionAnswering
 
