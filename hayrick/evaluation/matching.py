@@ -116,15 +116,17 @@ class GoldLabels:
     def __init__(self, multilabel: MultiLabel, cache: TextCache | None = None):
         self._cache = cache
         self.labels = answered_labels(multilabel)
-        self.ids = [label.document.id for label in self.labels]
-        self.answers = [label.answer.answer for label in self.labels]  # type: ignore[union-attr]
-        self.all_answers = self.answers or [""]
-        self.no_answer = not self.labels
+        self.ids, self.answers = [], []
         self._by_id: dict[str, list[int]] = {}
         self._by_answer: dict[str, list[int]] = {}
-        for i, (gold_id, answer) in enumerate(zip(self.ids, self.answers)):
+        for i, label in enumerate(self.labels):
+            gold_id, answer = label.document.id, label.answer.answer  # type: ignore[union-attr]
+            self.ids.append(gold_id)
+            self.answers.append(answer)
             self._by_id.setdefault(gold_id, []).append(i)
             self._by_answer.setdefault(answer.lower(), []).append(i)
+        self.all_answers = self.answers or [""]
+        self.no_answer = not self.labels
         self._contexts: list[tuple[str, str, str, list[int]]] | None = None
         self._collapsed: list[str] | None = None
         self._plan: list[tuple[str, list[int], int | None]] | None = None
@@ -182,6 +184,10 @@ class GoldLabels:
         """Distinct answers (lower case) shortest first, each with its label indices and the position
         in the plan of the shortest earlier answer it contains (None when it contains none)."""
         if self._plan is None:
+            if len(self._by_answer) == 1:  # the common case: one distinct answer
+                ((text, idxs),) = self._by_answer.items()
+                self._plan = [(text, idxs, None)]
+                return self._plan
             items = sorted(self._by_answer.items(), key=lambda item: len(item[0]))
             self._plan = [
                 (text, idxs, next((j for j in range(i) if items[j][0] in text), None))
@@ -215,13 +221,13 @@ class GoldLabels:
         texts = [lowered_of.get(doc_id) or cache.lower(doc) for doc_id, doc in zip(ids, documents)]
         n = len(texts)
         by_id = list(map(self._by_id.get, ids, itertools.repeat(_NONE, n)))
-        search = _JoinedTexts(texts)
+        joined = "\0".join(texts)
         by_answer = [_NONE] * n
         plan = self._plan if self._plan is not None else self._answer_plan()
         found: list[list[int]] = []  # per answer of the plan, the documents that contain it
         for text, idxs, within in plan:
             # an answer that contains a shorter one can only be where that one is: test just those texts
-            hits = search.containing(text) if within is None else [d for d in found[within] if text in texts[d]]
+            hits = _containing(joined, texts, text) if within is None else [d for d in found[within] if text in texts[d]]
             found.append(hits)
             for d in hits:
                 by_answer[d] = idxs if by_answer[d] is _NONE else sorted(by_answer[d] + idxs)
@@ -234,7 +240,7 @@ class GoldLabels:
             # the gold context's anchor word (one search over all texts), be at least as long as its
             # collapsed form, and then contain it once collapsed.
             size = len(gold_text)
-            candidates = search.containing(anchor) if anchor else range(n)
+            candidates = _containing(joined, texts, anchor) if anchor else range(n)
             same = [d for d, matched in enumerate(by_id) if matched is idxs]
             if same:
                 candidates = sorted(set(candidates).union(same))
@@ -273,29 +279,20 @@ class GoldLabels:
         return False
 
 
-class _JoinedTexts:
-    """Texts joined by NUL characters, for finding which of them contain a string in one search."""
+def _containing(joined: str, texts: list[str], needle: str) -> list[int]:
+    """Indices of the `texts` (joined by NUL characters in `joined`) that contain `needle`, in order.
 
-    __slots__ = ("joined", "texts")
-
-    def __init__(self, texts: list[str]):
-        self.texts = texts
-        self.joined = "\0".join(texts)
-
-    def containing(self, needle: str) -> list[int]:
-        """Indices of the texts that contain `needle`, in order."""
-        if not self.texts:
-            return []
-        if "\0" in needle:  # could span two texts in the joined string: test each text
-            return [d for d, text in enumerate(self.texts) if needle in text]
-        joined = self.joined
-        found = []
-        position = joined.find(needle)
-        while position != -1:
-            d = joined.count("\0", 0, position)  # the text a hit is in: the separators before it
-            found.append(d)
-            end = joined.find("\0", position + len(needle))  # go on from the next text
-            if end == -1:
-                break
-            position = joined.find(needle, end + 1)
-        return found
+    One search over all texts instead of one per text."""
+    if not texts:
+        return []
+    if "\0" in needle:  # could span two texts in the joined string: test each text
+        return [d for d, text in enumerate(texts) if needle in text]
+    found = []
+    position = joined.find(needle)
+    while position != -1:
+        found.append(joined.count("\0", 0, position))  # the text a hit is in: the separators before it
+        end = joined.find("\0", position + len(needle))  # go on from the next text
+        if end == -1:
+            break
+        position = joined.find(needle, end + 1)
+    return found

@@ -18,6 +18,7 @@ result.calculate_metrics(simulated_top_k_retriever=3)["Retriever"]["recall_singl
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -103,6 +104,9 @@ def evaluate_pipeline(
     return EvaluationResult.from_columns(columns, kinds)
 
 
+_ID, _CONTENT, _SCORE = attrgetter("id"), attrgetter("content"), attrgetter("score")
+
+
 def _empty_columns(kind: str) -> dict[str, list]:
     if kind == "document":
         columns: dict[str, list] = {name: [] for name in COLUMNS[kind] if name not in PER_QUERY_COLUMNS}
@@ -138,7 +142,7 @@ def add_document_rows(
 
     `cache` keeps the documents' normalised texts for the next query (one per evaluation run)."""
     n = len(documents) or 1
-    ids = [doc.id for doc in documents]
+    ids = list(map(_ID, documents))
     by_id, by_answer, by_context = gold.match_documents(documents, context_matching, ids, cache)
     # the query's own values once, repeated over its rows when the frame is built
     per_query = columns[PER_QUERY]
@@ -152,8 +156,8 @@ def add_document_rows(
     # gold_id_match, answer_match and context_match are filled from the *_matches lists when the frame is built.
     columns["rank"] += range(1, n + 1)
     columns["document_id"] += ids
-    columns["content"] += [doc.content for doc in documents]  # made str (tables, ...) when the frame is built
-    columns["score"] += [doc.score for doc in documents]  # None becomes NaN in the frame
+    columns["content"] += map(_CONTENT, documents)  # made str (tables, ...) when the frame is built
+    columns["score"] += map(_SCORE, documents)  # None becomes NaN in the frame
     columns["gold_id_matches"] += by_id
     columns["answer_matches"] += by_answer
     columns["context_matches"] += by_context
