@@ -18,8 +18,8 @@ result.calculate_metrics(simulated_top_k_retriever=3)["Retriever"]["recall_singl
 from __future__ import annotations
 
 import math
-from operator import attrgetter
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any
 
 from hayrick.evaluation.matching import GoldLabels, TextCache, to_multilabel
