@@ -8,6 +8,7 @@ where `HAYRICK_REQUIRE_SHARED=1` (as `.ci/run` sets), so CI cannot pass by skipp
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,18 @@ def shared_dir() -> Path:
 @pytest.fixture()
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """Torch on one thread for the rest of the module (`pytestmark = pytest.mark.usefixtures("one_torch_thread")`).
+
+    Tiny models run fastest on one thread; on a busy 2-core machine two OpenMP threads spin-wait and
+    training runs ~8x slower."""
+    from tests.optional import need
+
+    torch = need("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

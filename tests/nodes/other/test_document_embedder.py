@@ -11,7 +11,7 @@ from hayrick.errors import ComponentError, NodeError
 from hayrick.nodes import BaseComponent, TextConverter
 from hayrick.nodes.other import DocumentEmbedder
 from hayrick.stores.memory import InMemoryDocumentStore
-from tests.nodes.other.conftest import need
+from tests.optional import need
 
 
 class LengthEmbedderForTest(BaseComponent):

@@ -6,25 +6,16 @@ temporary folder, saved, and loaded by path, so the DPR code path runs offline i
 
 from __future__ import annotations
 
-import importlib
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
-
-def need(module: str) -> Any:
-    """`module`, imported; a missing one skips the test module, except in CI (HAYRICK_REQUIRE_SHARED=1),
-    where a missing test dependency is an error rather than a silent skip."""
-    if os.environ.get("HAYRICK_REQUIRE_SHARED") == "1":
-        return importlib.import_module(module)
-    return pytest.importorskip(module)
-
+from tests.optional import need
 
 torch = need("torch")
 transformers = need("transformers")
@@ -38,14 +29,7 @@ from hayrick.stores.faiss import FAISSDocumentStore
 from hayrick.stores.memory import InMemoryDocumentStore
 from hayrick.stores.sql import SQLDocumentStore
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_torch_thread():
-    """Tiny inputs run fastest on one thread, and far faster than several threads on a shared, busy CPU."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 WORDS = ["battery", "screen", "bass", "camera", "lens", "charger", "cable", "speaker", "keyboard", "mouse", "remote", "tripod", "case", "strap", "plug", "adapter", "alpha", "beta", "gamma", "delta", "it", "is", "very", "quite", "good", "bad", "nice", "the", "a", "and", "for", "with", "works", "how", "about", "what", "reading", "night"]

@@ -11,7 +11,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np
 import pytest
 
-from tests.nodes.retrievers.test_dpr import make_tiny_models, need
+from tests.nodes.retrievers.test_dpr import make_tiny_models
+from tests.optional import need
 
 torch = need("torch")
 need("transformers")
@@ -21,14 +22,7 @@ from hayrick.nodes.retrievers.dpr import DensePassageRetriever
 from hayrick.nodes.retrievers.dpr_training import to_training_samples
 from hayrick.stores.memory import InMemoryDocumentStore
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_torch_thread():
-    """Tiny inputs run fastest on one thread, and far faster than several threads on a shared, busy CPU."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TOPICS = ["battery", "screen", "bass", "camera", "lens", "charger", "cable", "speaker", "keyboard", "mouse", "remote", "tripod", "case", "strap", "plug", "adapter"]

@@ -10,7 +10,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np
 import pytest
 
-from tests.nodes.retrievers.test_dpr import make_tiny_models, need
+from tests.nodes.retrievers.test_dpr import make_tiny_models
+from tests.optional import need
 
 torch = need("torch")
 transformers = need("transformers")
@@ -35,13 +36,7 @@ REVIEWS = [
     ("Bass is weak but the headphones are comfortable.", {"item_id": "B2"}),
     ("Sound quality is great and the bass is deep.", {"item_id": "B3"}),
 ]
-@pytest.fixture(scope="module", autouse=True)
-def _one_torch_thread():
-    """Tiny inputs run fastest on one thread, and far faster than several threads on a shared, busy CPU."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TEXTS = [c for c, _ in REVIEWS] + ["", "x", "Ünïcödé and emoji 🎧 text", "  padded  "]
