@@ -53,28 +53,42 @@ def int8_matmul(x: torch.Tensor, weight_t: torch.Tensor, scale: torch.Tensor, bi
     return torch.addcmul(bias, out, scale, out=out)  # out * scale + bias, in place
 
 
-class Int8Linear(torch.nn.Module):
+class _Int8Layers(torch.nn.Module):
+    """The int8 weights, scales and biases of Linear layers that read one input, concatenated."""
+
+    def __init__(self, linears: list[torch.nn.Linear]):
+        super().__init__()
+        self.in_features = linears[0].in_features
+        self.sizes = [linear.out_features for linear in linears]
+        weight_t, scale = int8_weight(torch.cat([linear.weight.detach() for linear in linears]))
+        bias = torch.cat([
+            linear.bias.detach().float() if linear.bias is not None else torch.zeros(linear.out_features)
+            for linear in linears
+        ])  # fmt: skip
+        self.register_buffer("weight_t", weight_t)
+        self.register_buffer("scale", scale)
+        self.register_buffer("bias", bias)
+
+    def product(self, x: torch.Tensor) -> torch.Tensor:
+        """`x` (any leading shape) times every layer: 2-D, one row per input row, the layers side by side."""
+        return int8_matmul(x.reshape(-1, self.in_features), self.weight_t, self.scale, self.bias)
+
+
+class Int8Linear(_Int8Layers):
     """A drop-in for an inference-only `torch.nn.Linear`: int8 weights (per channel), int8 activations (per token)."""
 
     def __init__(self, linear: torch.nn.Linear):
-        super().__init__()
-        self.in_features, self.out_features = linear.in_features, linear.out_features
-        weight_t, scale = int8_weight(linear.weight)
-        bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(self.out_features)
-        self.register_buffer("weight_t", weight_t)
-        self.register_buffer("scale", scale)
-        self.register_buffer("bias", bias.clone())
+        super().__init__([linear])
+        self.out_features = linear.out_features
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        rows = x.reshape(-1, self.in_features)
-        out = int8_matmul(rows, self.weight_t, self.scale, self.bias)
-        return out.view(*x.shape[:-1], self.out_features).to(x.dtype)
+        return self.product(x).view(*x.shape[:-1], self.out_features).to(x.dtype)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, int8 per-channel weights, per-token activations"
 
 
-class Int8LinearGroup(torch.nn.Module):
+class Int8LinearGroup(_Int8Layers):
     """Several Linear layers that read the same input, as one int8 product over their concatenated weights.
 
     Each replaced layer becomes an `Int8GroupMember`; the first member called with an input computes
@@ -85,18 +99,7 @@ class Int8LinearGroup(torch.nn.Module):
     """
 
     def __init__(self, linears: list[torch.nn.Linear]):
-        super().__init__()
-        self.in_features = linears[0].in_features
-        self.sizes = [linear.out_features for linear in linears]
-        weight = torch.cat([linear.weight.detach().float() for linear in linears])
-        bias = torch.cat([
-            linear.bias.detach().float() if linear.bias is not None else torch.zeros(linear.out_features)
-            for linear in linears
-        ])  # fmt: skip
-        weight_t, scale = int8_weight(weight)
-        self.register_buffer("weight_t", weight_t)
-        self.register_buffer("scale", scale)
-        self.register_buffer("bias", bias)
+        super().__init__(linears)
         # per thread: (input, its version, outputs not handed out yet); threads sharing a model keep apart
         self._pending: dict[int, tuple[torch.Tensor, int | None, list[torch.Tensor | None]]] = {}
 
@@ -105,8 +108,7 @@ class Int8LinearGroup(torch.nn.Module):
         thread = threading.get_ident()
         pending = self._pending.get(thread)
         if pending is None or pending[0] is not x or pending[1] != version or pending[2][index] is None:
-            rows = x.reshape(-1, self.in_features)
-            out = int8_matmul(rows, self.weight_t, self.scale, self.bias)
+            out = self.product(x)
             outputs: list[torch.Tensor | None] = [
                 part.view(*x.shape[:-1], size).to(x.dtype) for part, size in zip(out.split(self.sizes, dim=1), self.sizes)
             ]  # fmt: skip
