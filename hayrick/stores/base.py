@@ -274,39 +274,32 @@ def check_similarity(similarity: str) -> None:
 
 def to_documents(documents: Iterable[Document | Mapping[str, Any]]) -> list[Document]:
     """Documents, or dicts with `content` (or the older `text`) and `meta`, as Documents."""
-    if isinstance(documents, (str, bytes, Document)) or isinstance(documents, Mapping):
+    if isinstance(documents, (str, bytes, Document, Mapping)):
         raise DocumentStoreError(
             f"documents must be a list of Document objects or dicts, got a single {type(documents).__name__}; "
             "wrap it in a list."
         )
-    result = []
-    for i, doc in enumerate(documents):
-        if isinstance(doc, Document):
-            result.append(doc)
-        elif isinstance(doc, Mapping):
-            try:
-                result.append(Document.from_dict(dict(doc)))
-            except (TypeError, ValueError) as exc:
-                raise DocumentStoreError(f"documents[{i}] is not a valid document: {exc}") from exc
-        else:
-            raise DocumentStoreError(
-                f"documents[{i}] is a {type(doc).__name__}; write Document objects or dicts with 'content' and 'meta'."
-            )
-    return result
+    return _validated(documents, Document, "documents", "document", "Document objects or dicts with 'content' and 'meta'")
 
 
 def to_labels(labels: Iterable[Label | Mapping[str, Any]]) -> list[Label]:
+    """Labels, or dicts in the `Label.to_dict` form, as Labels."""
+    return _validated(labels, Label, "labels", "label", "Label objects or dicts")
+
+
+def _validated(items: Iterable[Any], cls: Any, name: str, singular: str, accepted: str) -> list[Any]:
+    """`items` as `cls` instances (dicts through `cls.from_dict`); names the first bad item `name[i]`."""
     result = []
-    for i, label in enumerate(labels):
-        if isinstance(label, Label):
-            result.append(label)
-        elif isinstance(label, Mapping):
+    for i, item in enumerate(items):
+        if isinstance(item, cls):
+            result.append(item)
+        elif isinstance(item, Mapping):
             try:
-                result.append(Label.from_dict(dict(label)))
+                result.append(cls.from_dict(dict(item)))
             except (TypeError, ValueError) as exc:
-                raise DocumentStoreError(f"labels[{i}] is not a valid label: {exc}") from exc
+                raise DocumentStoreError(f"{name}[{i}] is not a valid {singular}: {exc}") from exc
         else:
-            raise DocumentStoreError(f"labels[{i}] is a {type(label).__name__}; write Label objects or dicts.")
+            raise DocumentStoreError(f"{name}[{i}] is a {type(item).__name__}; write {accepted}.")
     return result
 
 
