@@ -10,8 +10,9 @@ Shared by the eval nodes and `Pipeline.eval`, so both judge the same way:
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from hayrick.evaluation.metrics import exact_match, f1_score, max_over_gold
@@ -62,7 +63,8 @@ class TextCache:
     """Lower-cased and collapsed texts of documents by id, computed once per evaluation run.
 
     Evaluation sees the same documents again and again (every query retrieves some); caching
-    their normalised text keeps `Pipeline.eval` close to the cost of plain runs.
+    their normalised text keeps `Pipeline.eval` close to the cost of plain runs. Texts are keyed
+    by document id: within one run, one id stands for one text (as it does in a document store).
     """
 
     __slots__ = ("_collapsed", "lowered")
@@ -71,16 +73,22 @@ class TextCache:
         self.lowered: dict[str, str] = {}
         self._collapsed: dict[str, str] = {}
 
-    def lower(self, document: Document) -> str:
-        text = self.lowered.get(document.id)
-        if text is None:
-            text = self.lowered[document.id] = str(document.content).lower()
-        return text
+    def lower_all(self, ids: Sequence[str], contents: Iterable[Any]) -> list[str]:
+        """The lower-cased text of each document (`contents[i]` is that of `ids[i]`), in order."""
+        lowered = self.lowered
+        unseen = dict(zip(ids, contents))
+        for doc_id in unseen.keys() - lowered.keys():
+            lowered[doc_id] = str(unseen[doc_id]).lower()
+        return list(map(lowered.__getitem__, ids))
 
-    def collapsed(self, document: Document) -> str:
-        text = self._collapsed.get(document.id)
+    def collapsed(self, doc_id: str, content: Any) -> str:
+        """The text of document `doc_id` (whose content is `content`) lower-cased, whitespace collapsed."""
+        text = self._collapsed.get(doc_id)
         if text is None:
-            text = self._collapsed[document.id] = " ".join(self.lower(document).split())
+            lowered = self.lowered.get(doc_id)
+            if lowered is None:
+                lowered = self.lowered[doc_id] = str(content).lower()
+            text = self._collapsed[doc_id] = " ".join(lowered.split())
         return text
 
 
@@ -145,7 +153,7 @@ class GoldLabels:
             if cache is None:
                 self._collapsed = [collapse(str(label.document.content)) for label in self.labels]
             else:  # gold paragraphs shared by several queries are collapsed once per evaluation run
-                self._collapsed = [cache.collapsed(label.document) for label in self.labels]
+                self._collapsed = [cache.collapsed(label.document.id, label.document.content) for label in self.labels]
         return self._collapsed
 
     @classmethod
@@ -169,15 +177,17 @@ class GoldLabels:
         return self._spans
 
     def _context_entries(self, cache: TextCache | None = None) -> list[tuple[str, str, str, list[int]]]:
-        """Per distinct gold document: its id, collapsed text, anchor word and label indices."""
+        """Per distinct gold document: its id, collapsed text, anchor and label indices.
+
+        The anchor is the longest space-free piece of the text's first 100 characters: a text that
+        contains the gold text must contain it, so one search for it rules most texts out."""
         if self._contexts is None:
-            seen: dict[str, str] = {}
-            for label, text in zip(self.labels, self._contexts_with(cache)):
-                seen.setdefault(label.document.id, text)
-            self._contexts = [
-                (gold_id, text, max(text.split(None, 12)[:12], key=len, default=""), self._by_id[gold_id])
-                for gold_id, text in seen.items()
-            ]
+            cache = cache or self._cache or TextCache()
+            entries = []
+            for gold_id, idxs in self._by_id.items():
+                text = cache.collapsed(gold_id, self.labels[idxs[0]].document.content)
+                entries.append((gold_id, text, max(text[:100].split(" "), key=len), idxs))
+            self._contexts = entries
         return self._contexts
 
     def _answer_plan(self) -> list[tuple[str, list[int], int | None]]:
@@ -209,43 +219,62 @@ class GoldLabels:
     ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
         """Per document, the (sorted) indices of the gold labels it matches by id, by answer text and by context.
 
-        The documents' lower-cased texts are joined into one NUL-separated string, so each gold answer
-        (and each gold context's anchor word) is searched once over all documents rather than once
-        per document. `cache` (else the one given at construction, else a new one) keeps the
-        documents' normalised texts between calls. The lists returned may be shared between
-        documents: read them, don't change them.
+        `cache` (else the one given at construction, else a new one) keeps the documents'
+        normalised texts between calls. The lists returned may be shared between documents:
+        read them, don't change them.
         """
         cache = cache or self._cache or TextCache()
-        lowered_of = cache.lowered
-        ids = ids if ids is not None else [doc.id for doc in documents]
-        texts = [lowered_of.get(doc_id) or cache.lower(doc) for doc_id, doc in zip(ids, documents)]
-        n = len(texts)
-        by_id = list(map(self._by_id.get, ids, itertools.repeat(_NONE, n)))
-        joined = "\0".join(texts)
-        by_answer = [_NONE] * n
+        if ids is None:
+            ids = [doc.id for doc in documents]
+        texts = cache.lower_all(ids, [doc.content for doc in documents])
+        return self.match_texts(ids, texts, cache, with_context)
+
+    def match_texts(
+        self, ids: Sequence[str], texts: Sequence[str], cache: TextCache, with_context: bool = True
+    ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
+        """`match_documents` for documents given as ids and lower-cased texts (`cache.lower_all`).
+
+        Each distinct gold answer is searched once per text, shortest first: an answer that contains
+        a shorter gold answer is only searched where that one was found. The common cases (one
+        distinct answer, one gold document) run as C-level maps over the texts.
+        """
+        n = len(ids)
+        by_id = list(map(self._by_id.get, ids, repeat(_NONE, n)))
         plan = self._plan if self._plan is not None else self._answer_plan()
-        found: list[list[int]] = []  # per answer of the plan, the documents that contain it
-        for text, idxs, within in plan:
-            # an answer that contains a shorter one can only be where that one is: test just those texts
-            hits = _containing(joined, texts, text) if within is None else [d for d in found[within] if text in texts[d]]
-            found.append(hits)
-            for d in hits:
-                by_answer[d] = idxs if by_answer[d] is _NONE else sorted(by_answer[d] + idxs)
+        if len(plan) == 1:
+            answer, idxs, _ = plan[0]
+            by_answer = list(map((_NONE, idxs).__getitem__, map(contains, texts, repeat(answer, n))))
+        else:
+            by_answer = [_NONE] * n
+            found: list[list[int]] = []  # per answer of the plan, the texts that contain it
+            for answer, idxs, within in plan:
+                if within is None:
+                    hits = list(compress(range(n), map(contains, texts, repeat(answer, n))))
+                else:
+                    hits = [d for d in found[within] if answer in texts[d]]
+                found.append(hits)
+                for d in hits:
+                    by_answer[d] = idxs if by_answer[d] is _NONE else sorted(by_answer[d] + idxs)
         if not with_context:
             return by_id, by_answer, [_NONE] * n
-        by_context = [_NONE] * n
+        # A text matches a gold context if it is the gold document's (its `by_id` entry is that very
+        # list: one id, one text), or it is at least as long as the collapsed gold text, contains the
+        # gold text's anchor word and then, collapsed, the gold text itself.
+        entries = self._contexts if self._contexts is not None else self._context_entries(cache)
         collapsed = cache.collapsed
-        for _, gold_text, anchor, idxs in self._contexts or self._context_entries(cache):
-            # Same id (its `by_id` entry is this very list): same text. Otherwise the text must contain
-            # the gold context's anchor word (one search over all texts), be at least as long as its
-            # collapsed form, and then contain it once collapsed.
+        if len(entries) <= 1:  # one gold document (or none): by_id holds its labels or nothing
+            by_context = by_id.copy()
+            for _, gold_text, anchor, idxs in entries:
+                size = len(gold_text)
+                for d, text in enumerate(texts):
+                    if len(text) >= size and by_id[d] is _NONE and anchor in text and gold_text in collapsed(ids[d], text):
+                        by_context[d] = idxs
+            return by_id, by_answer, by_context
+        by_context = [_NONE] * n
+        for _, gold_text, anchor, idxs in entries:
             size = len(gold_text)
-            candidates = _containing(joined, texts, anchor) if anchor else range(n)
-            same = [d for d, matched in enumerate(by_id) if matched is idxs]
-            if same:
-                candidates = sorted(set(candidates).union(same))
-            for d in candidates:
-                if by_id[d] is idxs or (len(texts[d]) >= size and gold_text in collapsed(documents[d])):
+            for d, text in enumerate(texts):
+                if by_id[d] is idxs or (len(text) >= size and anchor in text and gold_text in collapsed(ids[d], text)):
                     by_context[d] = idxs if by_context[d] is _NONE else sorted(by_context[d] + idxs)
         return by_id, by_answer, by_context
 
@@ -277,22 +306,3 @@ class GoldLabels:
                 if any(o.start < end and start < o.end for o in offsets):
                     return True
         return False
-
-
-def _containing(joined: str, texts: list[str], needle: str) -> list[int]:
-    """Indices of the `texts` (joined by NUL characters in `joined`) that contain `needle`, in order.
-
-    One search over all texts instead of one per text."""
-    if not texts:
-        return []
-    if "\0" in needle:  # could span two texts in the joined string: test each text
-        return [d for d, text in enumerate(texts) if needle in text]
-    found = []
-    position = joined.find(needle)
-    while position != -1:
-        found.append(joined.count("\0", 0, position))  # the text a hit is in: the separators before it
-        end = joined.find("\0", position + len(needle))  # go on from the next text
-        if end == -1:
-            break
-        position = joined.find(needle, end + 1)
-    return found

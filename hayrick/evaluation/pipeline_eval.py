@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
-from hayrick.evaluation.matching import GoldLabels, TextCache, to_multilabel
-from hayrick.evaluation.result import (
-    COLUMNS,
-    PER_QUERY,
-    PER_QUERY_COLUMNS,
-    EvaluationResult,
-)
+from hayrick.evaluation.matching import _NONE, GoldLabels, TextCache, to_multilabel
+from hayrick.evaluation.result import COLUMNS, PER_QUERY, EvaluationResult
 from hayrick.nodes.base import accepted_parameters
 from hayrick.schema import Answer, Document, MultiLabel
 
@@ -65,8 +61,9 @@ def evaluate_pipeline(
     )
     columns: dict[str, dict[str, list]] = {}
     kinds: dict[str, str] = {}
+    # per document node, what it returned for each query; matched against the labels after the last query
+    retrieved: dict[str, list[tuple[str, str, MultiLabel, list[str], list[Any], list[float | None]]]] = {}
     seen_ids: set[str] = set()
-    cache = TextCache()
     for multilabel in multilabels:
         ml_id = multilabel.id
         if ml_id in seen_ids:  # the same labels twice: keep the queries apart
@@ -78,12 +75,12 @@ def evaluate_pipeline(
             run_params = {**params, "filters": {**(params.get("filters") or {}), **filters}}
         query = multilabel.query
         result = pipeline.run(query=query, labels=multilabel, params=run_params or None, debug=True)
-        gold = GoldLabels.of(multilabel)
         for node, info in (result.get("_debug") or {}).items():
             output = info["output"]
             if isinstance(output.get("answers"), list):
                 kinds[node] = "answer"
-                target = columns.get(node) or columns.setdefault(node, _empty_columns("answer"))
+                gold = GoldLabels.of(multilabel)
+                target = columns.get(node) or columns.setdefault(node, {name: [] for name in COLUMNS["answer"]})
                 common = {"multilabel_id": ml_id, "query": query, "node": node}
                 _extend(target, answer_rows(output["answers"], gold, {**common, "eval_mode": "integrated"},
                                             info["input"].get("documents")))  # fmt: skip
@@ -95,24 +92,23 @@ def evaluate_pipeline(
                     )
             elif isinstance(output.get("documents"), list):
                 kinds[node] = "document"
-                target = columns.get(node) or columns.setdefault(node, _empty_columns("document"))
-                add_document_rows(target, output["documents"], gold, ml_id, query, node, context_matching, cache)
+                documents = output["documents"]
+                runs = retrieved.get(node) or retrieved.setdefault(node, [])
+                # ids, contents and scores only: keeping thousands of Documents alive would cost more in garbage
+                # collection than the matching itself
+                runs.append((ml_id, query, multilabel, list(map(_ID, documents)), list(map(_CONTENT, documents)),
+                             list(map(_SCORE, documents))))  # fmt: skip
+    for node, runs in retrieved.items():
+        columns[node] = document_columns(runs, node, context_matching)
     if sas_model_name_or_path is not None:
         for node, kind in kinds.items():
             if kind == "answer":
                 add_sas(columns[node], sas_model_name_or_path)
-    return EvaluationResult.from_columns(columns, kinds)
+    return EvaluationResult.from_columns({node: columns[node] for node in kinds}, kinds)  # in execution order
 
 
 _ID, _CONTENT, _SCORE = attrgetter("id"), attrgetter("content"), attrgetter("score")
-
-
-def _empty_columns(kind: str) -> dict[str, list]:
-    if kind == "document":
-        columns: dict[str, list] = {name: [] for name in COLUMNS[kind] if name not in PER_QUERY_COLUMNS}
-        columns[PER_QUERY] = []
-        return columns
-    return {name: [] for name in COLUMNS[kind]}
+_NO_DOCUMENT = ([""], [""], [math.nan])  # the ids, contents and scores of the row of a query that got nothing
 
 
 def _extend(columns: dict[str, list], rows: list[dict[str, Any]]) -> None:
@@ -128,39 +124,59 @@ def gold_documents(multilabel: MultiLabel) -> list[Document]:
     return list(unique.values())
 
 
-def add_document_rows(
-    columns: dict[str, list],
-    documents: list[Document],
-    gold: GoldLabels,
-    ml_id: str,
-    query: str,
+def document_columns(
+    runs: list[tuple[str, str, MultiLabel, list[str], list[Any], list[float | None]]],
     node: str,
     context_matching: bool = True,
-    cache: TextCache | None = None,
-) -> None:
-    """Append one row per retrieved document (rank 1 first), or one row with rank 0 when there are none.
+) -> dict[str, Any]:
+    """The columns of a document node's frame: one row per retrieved document (rank 1 first), or one
+    row with rank 0 for a query that got none.
 
-    `cache` keeps the documents' normalised texts for the next query (one per evaluation run)."""
-    n = len(documents) or 1
-    ids = list(map(_ID, documents))
-    by_id, by_answer, by_context = gold.match_documents(documents, context_matching, ids, cache)
-    # the query's own values once, repeated over its rows when the frame is built
-    per_query = columns[PER_QUERY]
-    per_query.append((n, ml_id, query, node, "document", "integrated", gold.ids, gold.all_answers))
-    if not documents:
-        for name, value in (("rank", 0), ("document_id", ""), ("content", ""), ("score", math.nan)):
-            columns[name].append(value)
-        for name in ("gold_id_matches", "answer_matches", "context_matches"):
-            columns[name].append([])
-        return
-    # gold_id_match, answer_match and context_match are filled from the *_matches lists when the frame is built.
-    columns["rank"] += range(1, n + 1)
-    columns["document_id"] += ids
-    columns["content"] += map(_CONTENT, documents)  # made str (tables, ...) when the frame is built
-    columns["score"] += map(_SCORE, documents)  # None becomes NaN in the frame
-    columns["gold_id_matches"] += by_id
-    columns["answer_matches"] += by_answer
-    columns["context_matches"] += by_context
+    Args:
+        runs: per query, `(multilabel_id, query, multilabel, ids, contents, scores)` of what the node returned.
+        node: the node's name.
+        context_matching: compute `context_matches` (else they are all empty).
+
+    All queries are matched in one pass after the pipeline runs: the documents' texts are
+    lower-cased once per distinct id, and the query's own values (id, query, gold ids and answers)
+    are stored once and repeated over its rows when the frame is built.
+    """
+    import numpy as np
+
+    counts = [len(ids) for _, _, _, ids, _, _ in runs]
+    ids_of = [ids or _NO_DOCUMENT[0] for _, _, _, ids, _, _ in runs]
+    contents_of = [contents or _NO_DOCUMENT[1] for _, _, _, _, contents, _ in runs]
+    cache = TextCache()
+    texts = cache.lower_all(list(chain.from_iterable(ids_of)), chain.from_iterable(contents_of))
+    per_query, by_id, by_answer, by_context = [], [], [], []
+    start = 0
+    for (ml_id, query, multilabel, ids, _, _), n in zip(runs, counts):
+        gold = GoldLabels.of(multilabel)
+        if n:
+            matched = gold.match_texts(ids, texts[start : start + n], cache, context_matching)
+        else:
+            matched = ([_NONE],) * 3
+        start += n or 1
+        by_id.append(matched[0])
+        by_answer.append(matched[1])
+        by_context.append(matched[2])
+        per_query.append((n or 1, ml_id, query, node, "document", "integrated", gold.ids, gold.all_answers))
+    # rank: 1..n within each query, 0 for the row of a query that got nothing
+    sizes = np.array(counts, dtype=np.int64)
+    rows = np.maximum(sizes, 1)
+    offsets = np.repeat(np.cumsum(rows) - rows, rows)
+    rank = np.arange(int(rows.sum()), dtype=np.int64) - offsets + 1
+    rank[np.repeat(sizes == 0, rows)] = 0
+    return {
+        PER_QUERY: per_query,
+        "rank": rank,
+        "document_id": list(chain.from_iterable(ids_of)),
+        "content": list(chain.from_iterable(contents_of)),  # made str (tables, ...) when the frame is built
+        "score": list(chain.from_iterable(scores or _NO_DOCUMENT[2] for _, _, _, _, _, scores in runs)),
+        "gold_id_matches": list(chain.from_iterable(by_id)),
+        "answer_matches": list(chain.from_iterable(by_answer)),
+        "context_matches": list(chain.from_iterable(by_context)),
+    }
 
 
 def answer_rows(

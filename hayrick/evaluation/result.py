@@ -335,16 +335,18 @@ def _frame(columns: Mapping[str, list], kind: str) -> Any:
             arrays[name] = repeated[name]
             continue
         values = columns.get(name)
-        if kind == "document" and not values and name.endswith("_match"):
+        if values is None and kind == "document" and name.endswith("_match") and name + "es" in columns:
             values = map(bool, columns[name + "es"])
         if values is None:
             raise ValueError(f"EvaluationResult: column {name!r} of a {kind} node is missing.")
-        if dtype is float:  # None (a document without a score) becomes NaN
+        numpy_type = {int: np.int64, float: np.float64}.get(dtype, object)
+        if isinstance(values, np.ndarray):
+            arrays[name] = values.astype(numpy_type, copy=False)
+        elif dtype is float:  # None (a document without a score) becomes NaN
             arrays[name] = np.array(values, dtype=np.float64) if len(values) else np.empty(0)
-        elif name in ("content", "context"):
+        elif name in ("content", "context") and not set(map(type, values)) <= {str}:
             arrays[name] = np.fromiter((v if type(v) is str else str(v) for v in values), dtype=object, count=n)
         else:
-            numpy_type = {int: np.int64}.get(dtype, object)
             arrays[name] = np.fromiter(values, dtype=numpy_type, count=n)
     return pd.DataFrame(arrays, copy=False)
 

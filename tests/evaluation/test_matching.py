@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from hayrick import Document, MultiLabel
-from hayrick.evaluation.matching import GoldLabels, TextCache, _containing, collapse
+from hayrick.evaluation.matching import GoldLabels, TextCache, collapse
 from tests.evaluation.helpers import make_label
 
 WORDS = ["battery", "lasts", "about", "6000", "hours", "the", "screen", "Bass", "deep", "case", "\n", "  "]
@@ -47,12 +47,3 @@ def test_match_documents_agrees_with_the_rules_read_plainly():
         assert [list(x) for x in got[1]] == _reference(gold.labels, documents)[1]
         assert [list(x) for x in got[2]] == _reference(gold.labels, documents)[2]
         assert gold.match_documents(documents, with_context=False)[2] == [[]] * len(documents)
-
-
-def test_one_search_finds_every_text_that_contains_a_string():
-    texts = ["abc", "", "bcab", "xyzab", "ab"]
-    joined = "\0".join(texts)
-    for needle in ["ab", "b", "", "abc", "bcab", "zab", "q", "c\0b", "\0"]:
-        assert _containing(joined, texts, needle) == [d for d, text in enumerate(texts) if needle in text], needle
-    assert _containing("", [], "") == []
-    assert _containing("only", ["only"], "only") == [0]
