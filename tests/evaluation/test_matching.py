@@ -47,3 +47,33 @@ def test_match_documents_agrees_with_the_rules_read_plainly():
         assert [list(x) for x in got[1]] == _reference(gold.labels, documents)[1]
         assert [list(x) for x in got[2]] == _reference(gold.labels, documents)[2]
         assert gold.match_documents(documents, with_context=False)[2] == [[]] * len(documents)
+
+
+def test_document_columns_put_every_query_s_rows_in_place():
+    from hayrick.evaluation.pipeline_eval import document_columns
+    from hayrick.evaluation.result import PER_QUERY
+
+    battery = make_label("How long?", "The battery lasts about 6000 hours.", "6000 hours")
+    screen = make_label("Screen?", "The Screen is bright.", "bright")
+    other = Document("A bright case; the battery is big.")
+    runs = []
+    for label, documents in ((battery, [other, battery.document]), (screen, []), (screen, [screen.document])):
+        multilabel = MultiLabel(labels=[label])
+        runs.append((multilabel.id, multilabel.query, multilabel, [d.id for d in documents],
+                     [d.content for d in documents], [0.5] * len(documents)))  # fmt: skip
+    columns = document_columns(runs, "Retriever")
+    assert columns["rank"].tolist() == [1, 2, 0, 1]  # the query that got nothing keeps one row, rank 0
+    assert columns["document_id"] == [other.id, battery.document.id, "", screen.document.id]
+    assert columns["content"][2] == "" and columns["score"][:2] == [0.5, 0.5]
+    assert [list(m) for m in columns["gold_id_matches"]] == [[], [0], [], [0]]
+    assert [list(m) for m in columns["answer_matches"]] == [[], [0], [], [0]]
+    assert [list(m) for m in columns["context_matches"]] == [[], [0], [], [0]]
+    assert [q[0] for q in columns[PER_QUERY]] == [2, 1, 1]  # rows per query
+    assert [list(m) for m in document_columns(runs, "Retriever", context_matching=False)["context_matches"]] == [[]] * 4
+
+
+def test_text_cache_lowers_each_id_once_and_keeps_the_order():
+    cache = TextCache()
+    assert cache.lower_all(["a", "b", "a"], ["ÄB", "Cd", "ÄB"]) == ["äb", "cd", "äb"]
+    assert cache.lower_all(["b", "c"], ["ignored: b is known", "X  Y"]) == ["cd", "x  y"]
+    assert cache.collapsed("c", "unused") == "x y" and cache.collapsed("d", "P\n Q") == "p q"
