@@ -5,6 +5,8 @@ kept). A node whose output has `answers` is judged as a reader, one row per (que
 whose output has `documents` (and no answers) as a retriever, one row per (query, document).
 Roles come from what nodes output, never from the pipeline's shape. A query for which a node
 returned nothing still gets one row with `rank` 0, so every query counts in the metrics.
+Document rows are matched against the labels after the last query (`document_columns`): the loop
+keeps only the ids, contents and scores of what each document node returned.
 
 With `add_isolated_node_eval=True` every reader-type node also reads the query's gold documents
 (the documents of its labels), with the same other inputs; those rows have `eval_mode="isolated"`.
