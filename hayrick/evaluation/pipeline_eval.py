@@ -149,7 +149,8 @@ def document_columns(
     ids_of = [ids or _NO_DOCUMENT[0] for _, _, _, ids, _, _ in runs]
     contents_of = [contents or _NO_DOCUMENT[1] for _, _, _, _, contents, _ in runs]
     cache = TextCache()
-    texts = cache.lower_all(list(chain.from_iterable(ids_of)), chain.from_iterable(contents_of))
+    all_ids = list(chain.from_iterable(ids_of))
+    texts = cache.lower_all(all_ids, chain.from_iterable(contents_of))
     per_query, by_id, by_answer, by_context = [], [], [], []
     start = 0
     for (ml_id, query, multilabel, ids, _, _), n in zip(runs, counts):
@@ -172,7 +173,7 @@ def document_columns(
     return {
         PER_QUERY: per_query,
         "rank": rank,
-        "document_id": list(chain.from_iterable(ids_of)),
+        "document_id": all_ids,
         "content": list(chain.from_iterable(contents_of)),  # made str (tables, ...) when the frame is built
         "score": list(chain.from_iterable(scores or _NO_DOCUMENT[2] for _, _, _, _, _, scores in runs)),
         "gold_id_matches": list(chain.from_iterable(by_id)),
