@@ -51,16 +51,25 @@ class BaseRetriever(BaseComponent):
         scale_score: bool | None = None,
     ) -> list[list[Document]]:
         """`retrieve` for each query; `filters` is one dict for all queries or a list with one per query."""
-        if isinstance(filters, list):
-            if len(filters) != len(queries):
-                raise ComponentError(
-                    f"{type(self).__name__}.retrieve_batch: {len(filters)} filters for {len(queries)} queries; "
-                    "give one filter dict for all queries or one per query."
-                )
-            per_query = filters
-        else:
-            per_query = [filters] * len(queries)
+        per_query = self._filters_per_query(queries, filters)
         return [self.retrieve(q, filters=f, top_k=top_k, index=index, scale_score=scale_score) for q, f in zip(queries, per_query)]
+
+    def _filters_per_query(
+        self, queries: list[str], filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None
+    ) -> list[Mapping[str, Any] | None]:
+        """The filters of each query: `filters` itself if it is a list (one per query), else `filters` for every query.
+
+        Raises:
+            ComponentError: a list of filters is not as long as `queries`.
+        """
+        if not isinstance(filters, list):
+            return [filters] * len(queries)
+        if len(filters) != len(queries):
+            raise ComponentError(
+                f"{type(self).__name__}.retrieve_batch: {len(filters)} filters for {len(queries)} queries; "
+                "give one filter dict for all queries or one per query."
+            )
+        return filters
 
     def run(
         self,

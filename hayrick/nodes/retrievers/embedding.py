@@ -88,12 +88,7 @@ class BaseDenseRetriever(BaseRetriever):
     ) -> list[list[Document]]:
         if top_k is not None:
             check_top_k(top_k, f"{type(self).__name__}.retrieve")
-        if isinstance(filters, list) and len(filters) != len(queries):
-            raise ComponentError(
-                f"{type(self).__name__}.retrieve_batch: {len(filters)} filters for {len(queries)} queries; "
-                "give one filter dict for all queries or one per query."
-            )
-        per_query = filters if isinstance(filters, list) else [filters] * len(queries)
+        per_query = self._filters_per_query(queries, filters)
         if not queries:
             return []
         vectors = self.embed_queries(list(queries))
