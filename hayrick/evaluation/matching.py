@@ -110,7 +110,6 @@ class GoldLabels:
         "_by_answer",
         "_by_id",
         "_cache",
-        "_collapsed",
         "_contexts",
         "_plan",
         "_spans",
@@ -136,7 +135,6 @@ class GoldLabels:
         self.all_answers = self.answers or [""]
         self.no_answer = not self.labels
         self._contexts: list[tuple[str, str, str, list[int]]] | None = None
-        self._collapsed: list[str] | None = None
         self._plan: list[tuple[str, list[int], int | None]] | None = None
         self._spans: list[tuple[str, list[tuple[int, int]]]] | None = None
 
@@ -146,15 +144,8 @@ class GoldLabels:
     @property
     def contexts(self) -> list[str]:
         """Per answered label, its document text (lower case, whitespace collapsed)."""
-        return self._contexts_with(self._cache)
-
-    def _contexts_with(self, cache: TextCache | None) -> list[str]:
-        if self._collapsed is None:
-            if cache is None:
-                self._collapsed = [collapse(str(label.document.content)) for label in self.labels]
-            else:  # gold paragraphs shared by several queries are collapsed once per evaluation run
-                self._collapsed = [cache.collapsed(label.document.id, label.document.content) for label in self.labels]
-        return self._collapsed
+        texts = {gold_id: text for gold_id, text, _, _ in self._context_entries()}
+        return [texts[gold_id] for gold_id in self.ids]
 
     @classmethod
     def of(cls, multilabel: MultiLabel) -> GoldLabels:
