@@ -1,6 +1,6 @@
 """hayrick: composable pipelines for search and question answering over your own documents."""
 
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.pipelines.base import Pipeline
 from hayrick.schema import Answer, Document, Label, MultiLabel, Span
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from hayrick.evaluation.matching import _NONE, GoldLabels, TextCache, to_multilabel
 from hayrick.evaluation.result import COLUMNS, PER_QUERY, EvaluationResult
-from hayrick.nodes.base import accepted_parameters
+from hayrick.core import accepted_parameters
 from hayrick.schema import Answer, Document, MultiLabel
 
 

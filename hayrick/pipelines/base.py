@@ -12,7 +12,8 @@ same = Pipeline.load("qa.yml")
 ```
 
 Building and validating the graph lives here and in `graph.py`; running it in
-`runner.py`; YAML in `config.py`.
+`runner.py`; YAML in `config.py`, which reads a file into a `PipelineSpec` that `Pipeline.load`
+builds (config never imports this module).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from typing import IO, Any
 
 import networkx as nx
 
-from hayrick.errors import PipelineValidationError
-from hayrick.nodes.base import BaseComponent
+from hayrick.errors import PipelineConfigError, PipelineValidationError
+from hayrick.core import BaseComponent
 from hayrick.pipelines.graph import add_node_to_graph, root_of
 from hayrick.pipelines.runner import ExecutionPlan, execute
 
@@ -211,10 +212,19 @@ class Pipeline:
             pipeline_name: which entry of `pipelines:`; may be left out when there is only one.
             overwrite_with_env_variables: apply `{COMPONENT}_PARAMS_{PARAM}` environment variables.
         """
-        from hayrick.pipelines.config import build_pipeline, read_config
+        from hayrick.pipelines.config import build_component, pipeline_spec, read_config
 
         config = source if isinstance(source, dict) else read_config(source)
-        return build_pipeline(config, pipeline_name, overwrite_with_env_variables, pipeline_class=cls)
+        spec = pipeline_spec(config, pipeline_name, overwrite_with_env_variables)
+        pipeline = cls()
+        built: dict[str, BaseComponent] = {}  # only the components this pipeline's nodes use, and theirs
+        for node in spec.nodes:
+            component = build_component(node["name"], spec.components, built)
+            try:
+                pipeline.add_node(component=component, name=node["name"], inputs=node["inputs"])
+            except PipelineValidationError as exc:
+                raise PipelineConfigError(f"{node['where']}: {exc}") from None
+        return pipeline
 
     load_from_yaml = load
 

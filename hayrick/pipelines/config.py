@@ -30,13 +30,14 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import yaml
 
 from hayrick.errors import ComponentError, HayrickError, PipelineConfigError, PipelineValidationError
-from hayrick.nodes.base import BaseComponent, component_type_name, describe_init_parameters, get_component_class
+from hayrick.core import BaseComponent, component_type_name, describe_init_parameters, get_component_class
 from hayrick.pipelines.graph import ROOT_NODES, add_node_to_graph, order_pipeline_nodes
 
 CONFIG_VERSION = "1.0"
@@ -256,28 +257,29 @@ def build_component(name: str, components: dict[str, dict], built: dict[str, Bas
     return instance
 
 
-def build_pipeline(
-    config: Mapping[str, Any],
-    pipeline_name: str | None = None,
-    overwrite_with_env_variables: bool = True,
-    pipeline_class: type | None = None,
-) -> Any:
-    """Build the pipeline `pipeline_name` of `config`, constructing only the components it uses."""
-    from hayrick.pipelines.base import Pipeline
+@dataclass(frozen=True)
+class PipelineSpec:
+    """One pipeline of a config, checked and ready to build: what `Pipeline.load` builds from.
 
+    `nodes` are in an order where every node comes after its inputs, each `{"name", "inputs",
+    "where"}`; `components` are every component of the config by name (`normalize_config`),
+    environment overrides applied, so `build_component` can build those the nodes use.
+    """
+
+    name: str
+    nodes: list[dict]
+    components: dict[str, dict]
+
+
+def pipeline_spec(
+    config: Mapping[str, Any], pipeline_name: str | None = None, overwrite_with_env_variables: bool = True
+) -> PipelineSpec:
+    """The pipeline `pipeline_name` of `config` as a `PipelineSpec` (nothing is built yet)."""
     components, pipelines = normalize_config(config)
     spec = select_pipeline(pipelines, pipeline_name)
     if overwrite_with_env_variables:
         env_overrides(components)
-    pipeline = (pipeline_class or Pipeline)()
-    built: dict[str, BaseComponent] = {}
-    for node in _ordered(spec):
-        component = build_component(node["name"], components, built)
-        try:
-            pipeline.add_node(component=component, name=node["name"], inputs=node["inputs"])
-        except PipelineValidationError as exc:
-            raise PipelineConfigError(f"{node['where']}: {exc}") from None
-    return pipeline
+    return PipelineSpec(name=spec["name"], nodes=_ordered(spec), components=components)
 
 
 def _ordered(spec: dict) -> list[dict]:

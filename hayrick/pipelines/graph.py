@@ -14,7 +14,7 @@ from typing import Any, Callable
 import networkx as nx
 
 from hayrick.errors import PipelineValidationError
-from hayrick.nodes.base import accepted_parameters
+from hayrick.core import accepted_parameters
 
 ROOT_NODES = ("Query", "File")
 _EDGE_RE = re.compile(r"^output_(\d+)$")

@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 from hayrick.errors import NodeError
-from hayrick.nodes.base import BaseComponent, accepted_parameters, required_parameters
+from hayrick.core import BaseComponent, accepted_parameters, required_parameters
 from hayrick.pipelines.graph import edge_names, root_of
 from hayrick.pipelines.params import NodeSignature, route_params
 

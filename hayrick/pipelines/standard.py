@@ -18,7 +18,7 @@ from pprint import pformat
 from typing import Any
 
 from hayrick.errors import PipelineValidationError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.pipelines.base import Pipeline
 
 ANSWER_DETAILS = ("minimum", "medium", "all")

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from hayrick.errors import DocumentStoreError, DuplicateDocumentError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document, Label, MultiLabel
 
 DuplicatePolicy = Literal["overwrite", "skip", "fail"]

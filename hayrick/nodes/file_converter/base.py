@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 from tqdm import tqdm
 
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)

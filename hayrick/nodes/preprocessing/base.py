@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any, ClassVar
 
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 DocumentLike = Document | dict[str, Any]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hayrick.errors import ComponentError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Answer, Document, Span
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hayrick.errors import ComponentError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 
 DEFAULT_TYPES: list[str] = ["txt", "pdf", "md", "docx", "html"]
 

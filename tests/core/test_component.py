@@ -1,21 +1,12 @@
-"""The node contract: edge checks at definition, captured init params, registry, entry points, run_batch."""
+"""The node contract (`hayrick/core/component.py`): edge checks at definition, captured init params, signatures."""
 
 from __future__ import annotations
-
-import sys
-import textwrap
 
 import pytest
 
 from hayrick import BaseComponent, Document
+from hayrick.core import accepted_parameters, filter_kwargs, registered_component_names
 from hayrick.errors import ComponentError, NodeError
-from hayrick.nodes.base import (
-    accepted_parameters,
-    component_type_name,
-    get_component_class,
-    load_entry_point_nodes,
-    registered_component_names,
-)
 from tests.sample_nodes import AppendText, Broadcast, KeywordDocuments, QuestionRouter
 
 
@@ -92,77 +83,31 @@ def test_var_positional_init_arguments_are_refused_because_they_cannot_be_saved(
         Star("a", "b")
 
 
-def test_registration_by_short_and_qualified_name():
-    assert get_component_class("KeywordDocuments") is KeywordDocuments
-    assert get_component_class("tests.sample_nodes.KeywordDocuments") is KeywordDocuments
-    assert component_type_name(KeywordDocuments) == "KeywordDocuments"
-    assert "KeywordDocuments" in registered_component_names()
-
-
-def test_redefining_a_class_in_the_same_module_replaces_it():
-    def define():
-        class Redefined(BaseComponent):
-            def run(self, query):
-                return {}, "output_1"
-
-        return Redefined
-
-    first, second = define(), define()
-    assert first is not second
-    assert get_component_class("Redefined") is second
-
-
-def test_unknown_type_suggests_close_names():
-    with pytest.raises(ComponentError, match=r"Unknown component type 'KeywordDocument'. Did you mean 'KeywordDocuments'"):
-        get_component_class("KeywordDocument")
-
-
-def test_qualified_name_is_imported_on_demand(tmp_path, monkeypatch):
-    (tmp_path / "ondemand_nodes.py").write_text(
-        textwrap.dedent(
-            """
-            from hayrick import BaseComponent
-
-            class OnDemand(BaseComponent):
-                def run(self, query):
-                    return {"query": query[::-1]}, "output_1"
-            """
-        )
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    cls = get_component_class("ondemand_nodes.OnDemand")
-    assert cls().run(query="abc") == ({"query": "cba"}, "output_1")
-
-
-def test_entry_point_plugins_register_their_nodes(tmp_path, monkeypatch):
-    package = tmp_path / "hayrick_plugin_demo"
-    package.mkdir()
-    (package / "__init__.py").write_text(
-        textwrap.dedent(
-            """
-            from hayrick import BaseComponent
-
-            class PluginShout(BaseComponent):
-                def run(self, query):
-                    return {"query": query.upper()}, "output_1"
-            """
-        )
-    )
-    dist = tmp_path / "hayrick_plugin_demo-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hayrick-plugin-demo\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[hayrick.nodes]\nshout = hayrick_plugin_demo:PluginShout\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert "hayrick_plugin_demo" not in sys.modules
-    load_entry_point_nodes(force=True)
-    cls = get_component_class("PluginShout")
-    assert cls.__module__ == "hayrick_plugin_demo"
-    assert cls().run(query="hi") == ({"query": "HI"}, "output_1")
-
-
 def test_accepted_parameters_reads_run_signatures():
     names, takes_all = accepted_parameters(KeywordDocuments(["x"]).run)
     assert names == {"query", "top_k", "trace"} and not takes_all
+
+
+def test_filter_kwargs_keeps_what_run_accepts():
+    node = KeywordDocuments(["x"])
+    assert filter_kwargs(node.run, {"query": "q", "top_k": 1, "labels": None}) == {"query": "q", "top_k": 1}
+
+    class TakesAll(BaseComponent):
+        def run(self, **kwargs):
+            return kwargs, "output_1"
+
+    everything = {"query": "q", "anything": 1}
+    assert filter_kwargs(TakesAll().run, everything) == everything
+
+
+def test_old_import_path_gives_the_same_objects():
+    import hayrick.core as core
+    import hayrick.nodes as nodes
+    import hayrick.nodes.base as old
+
+    assert old.BaseComponent is core.BaseComponent is nodes.BaseComponent
+    assert old.get_component_class is core.get_component_class is nodes.get_component_class
+    assert old.accepted_parameters is core.accepted_parameters
 
 
 def test_default_run_batch_loops_over_run_and_splits_per_query_inputs():
