@@ -43,7 +43,7 @@ VOCABULARY = ["red apple pie", "green apple", "a red car", "what is it", "blue s
 # A string param that equals a component's name is read back as a reference to that component
 # (the Haystack 1.x format cannot tell them apart), so generated strings avoid the names used here.
 _RESERVED = re.compile(r"N\d+|AppendText(_\d+)?|Query|File")
-# U+0085 (NEL) is left out: PyYAML's emitter corrupts it with allow_unicode=True; test_config.py
+# U+0085 (NEL) is left out: PyYAML's emitter corrupts it with allow_unicode=True; tests/pipelines/config/test_saving.py
 # pins that bug with a deterministic test instead of letting this property find it at random.
 _CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85")
 texts = st.text(_CHARACTERS, max_size=10).filter(lambda s: not _RESERVED.fullmatch(s))
