@@ -252,11 +252,6 @@ def _index_key(value: Any) -> tuple | None:
     return None if kind is None else (kind, value)
 
 
-def document_matches(filters: Mapping[str, Any] | None, meta: Mapping[str, Any]) -> bool:
-    """Parse `filters` and match one document's meta (parse once with `parse_filters` for many documents)."""
-    return matches(parse_filters(filters), meta)
-
-
 def fold(
     node: FilterNode,
     leaf: Callable[[Comparison], T],
@@ -273,8 +268,3 @@ def fold(
     if node.op == "$or":
         return or_(children)
     return not_(children[0])
-
-
-def value_kind(value: Any) -> str | None:
-    """`"number"`, `"string"` or None: the kind a meta value is stored and compared as."""
-    return _kind(value)
