@@ -44,8 +44,12 @@ class BaseDocumentStore(BaseComponent):
     label_index: str = "label"
     similarity: str = "dot_product"
     duplicate_documents: str = "overwrite"
-    #: Whether `query()` (BM25) works on this store as configured.
+    #: Whether `query()` (BM25) works on this store as configured. Retrievers read these two flags
+    #: (`BM25Retriever` needs BM25, the dense retrievers embeddings); a store overrides them, with a
+    #: property where they depend on its settings.
     supports_bm25: bool = False
+    #: Whether the store keeps embeddings: `query_by_embedding` and `update_embeddings` work.
+    supports_embeddings: bool = False
 
     # ------------------------------------------------------------------ documents
     @abstractmethod
