@@ -13,7 +13,12 @@ import pytest
 from hayrick import Document, Pipeline
 from hayrick.errors import DocumentStoreError
 from hayrick.stores.base import scale_similarity
-from hayrick.testing.store_suite import BM25Tests, DocumentStoreTests, EmbeddingTests, sample_labels
+from hayrick.testing.store_suite import (
+    BM25Tests,
+    DocumentStoreTests,
+    EmbeddingTests,
+    sample_labels,
+)
 
 try:
     import faiss

@@ -17,7 +17,13 @@ from hayrick import Document, Pipeline
 from hayrick.errors import DocumentStoreError, PipelineConfigError
 from hayrick.stores.filters import matches, parse_filters
 from hayrick.stores.sql import SQLDocumentStore, import_sqlalchemy, parse_database_url
-from hayrick.testing.store_suite import BM25Tests, DocumentStoreTests, contents, sample_documents, sample_labels
+from hayrick.testing.store_suite import (
+    BM25Tests,
+    DocumentStoreTests,
+    contents,
+    sample_documents,
+    sample_labels,
+)
 
 POSTGRES_ENV = "HAYRICK_TEST_POSTGRES_URL"
 
