@@ -131,7 +131,8 @@ class SQLDocumentStore(BaseDocumentStore):
             built again when the number of documents shows that another process wrote.
         bm25_algorithm, bm25_parameters, bm25_tokenization_regex: as for `InMemoryDocumentStore`.
         vector_index: where the embeddings go, for `query_by_embedding` and `update_embeddings`
-            (`hayrick.stores.vectors`); None (the default) stores no embeddings.
+            (`hayrick.stores.vectors`); None (the default) stores no embeddings. A vector index has no
+            YAML form: to save a pipeline, use `FAISSDocumentStore`, which builds its own.
 
     Example:
         >>> store = SQLDocumentStore(url="sqlite://")
