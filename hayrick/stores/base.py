@@ -2,8 +2,10 @@
 
 A document store holds documents (text, meta, optional embedding) and labels in named
 indexes, answers filtered queries (`get_all_documents(filters=...)`), BM25 queries
-(`query`) and vector queries (`query_by_embedding`). Every store passes the one shared
-suite in `tests/stores/store_suite.py`; the filter language is `hayrick.stores.filters`.
+(`query`) and vector queries (`query_by_embedding`); `supports_bm25` and `supports_embeddings`
+say which of the two a store does. Every store passes the one shared suite,
+`hayrick.testing.store_suite` (capability mixins a plugin store can reuse); the filter language is
+`hayrick.stores.filters`.
 
 A store is also a node: in an indexing pipeline, `run(documents)` writes what the
 converters and the PreProcessor produced.
@@ -44,8 +46,12 @@ class BaseDocumentStore(BaseComponent):
     label_index: str = "label"
     similarity: str = "dot_product"
     duplicate_documents: str = "overwrite"
-    #: Whether `query()` (BM25) works on this store as configured.
+    #: Whether `query()` (BM25) works on this store as configured. Retrievers read these two flags
+    #: (`BM25Retriever` needs BM25, the dense retrievers embeddings); a store overrides them, with a
+    #: property where they depend on its settings.
     supports_bm25: bool = False
+    #: Whether the store keeps embeddings: `query_by_embedding` and `update_embeddings` work.
+    supports_embeddings: bool = False
 
     # ------------------------------------------------------------------ documents
     @abstractmethod

@@ -1,4 +1,8 @@
-"""`FAISSDocumentStore`: text and meta in SQL (`SQLDocumentStore`), vectors in FAISS.
+"""`FAISSDocumentStore`: text and meta in SQL (`SQLDocumentStore`), vectors in FAISS (`FAISSVectorIndex`).
+
+`FAISSVectorIndex` is the `hayrick.stores.vectors.VectorIndex` that holds the vectors in FAISS (index
+building, every faiss call, reading and writing the .faiss files); `FAISSDocumentStore` is a
+`SQLDocumentStore` that takes one, built from its parameters, and adds `train_index`, `save` and `load`.
 
 ```python
 from hayrick.stores.faiss import FAISSDocumentStore
@@ -11,7 +15,7 @@ store.save("faiss.index")                        # faiss.index + faiss.json (no 
 same = FAISSDocumentStore.load("faiss.index")
 ```
 
-How the two halves stay consistent:
+How the two halves stay consistent (the SQL side is `SQLDocumentStore`'s, see `hayrick.stores.vectors`):
 
 - Each document with an embedding has an integer `vector_id` (its row's `vector_id` column), the
   id of its vector in the FAISS index of its document index (one FAISS index per `index`). Ids
@@ -41,7 +45,6 @@ How the two halves stay consistent:
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -50,11 +53,9 @@ import numpy as np
 
 from hayrick.errors import DocumentStoreError
 from hayrick.schema import Document
-from hayrick.stores.base import DuplicatePolicy, check_similarity, scale_similarity, to_documents
-from hayrick.stores.filters import parse_filters
-from hayrick.stores.sql import SQLDocumentStore, _check_batch_size, _Prepared, _VectorPlan, import_sqlalchemy
-
-logger = logging.getLogger(__name__)
+from hayrick.stores.base import DuplicatePolicy, check_similarity, to_documents
+from hayrick.stores.sql import SQLDocumentStore
+from hayrick.stores.vectors import VectorIndex, VectorPlan
 
 _CONFIG_FORMAT = "hayrick.faiss/1"
 _CONFIG_PARAMS = (
@@ -90,76 +91,30 @@ def _positive_int(name: str, value: Any) -> None:
         raise DocumentStoreError(f"{name} must be a positive int, got {value!r}.")
 
 
-class FAISSDocumentStore(SQLDocumentStore):
-    """Documents in SQL, their vectors in FAISS: fast vector search with the filters of every store.
+class FAISSVectorIndex(VectorIndex):
+    """The vectors of a store in FAISS: one FAISS index per document index, keyed by the store's vector ids.
 
-    Args:
-        sql_url: SQLAlchemy URL of the database for text, meta and labels (`sqlite://` is in memory;
-            use a file or a server to `save` and `load`).
-        embedding_dim: length of the vectors.
-        faiss_index_factory_str: a `faiss.index_factory` string: "Flat" (exact), "HNSW" (graph,
-            `HNSW{n_links}`), "IVF100,Flat" (needs `train_index`), ...
-        similarity: "dot_product" or "cosine" (vectors and queries are normalised).
-        index: default document index name.
-        duplicate_documents: default policy for ids that exist: `overwrite`, `skip` or `fail`.
-        return_embedding: return embeddings from reads and searches by default.
-        n_links: HNSW: neighbours per node (M).
-        ef_search: HNSW: candidate list size at search time.
-        ef_construction: HNSW: candidate list size while inserting.
-        validate_index_sync: check at start that each FAISS index holds as many vectors as SQL has
-            documents with embeddings, and refuse to start otherwise.
-        label_index: default label index name.
-        progress_bar: show a progress bar in `update_embeddings`.
-        faiss_index_path: load a store saved with `save` (then pass no other parameter but
-            `faiss_config_path`; the rest comes from the saved config).
-        faiss_config_path: the saved JSON config (default: `faiss_index_path` with suffix `.json`).
+    `FAISSDocumentStore` builds one from its parameters (which are described there); on its own it is
+    `SQLDocumentStore(url=..., vector_index=FAISSVectorIndex(embedding_dim=384))`.
 
     Example:
-        >>> store = FAISSDocumentStore(embedding_dim=2)
-        >>> store.write_documents([Document("north", embedding=[0.0, 1.0]), Document("east", embedding=[1.0, 0.0])])
+        >>> store = SQLDocumentStore(url="sqlite://", vector_index=FAISSVectorIndex(embedding_dim=2, similarity="cosine"))
+        >>> store.write_documents([Document("north", embedding=[0.0, 3.0]), Document("east", embedding=[4.0, 0.0])])
         2
         >>> store.query_by_embedding(np.array([0.1, 0.9]), top_k=1)[0].content
         'north'
     """
 
-    supports_bm25 = False
-    supports_embeddings = True
-
     def __init__(
         self,
-        sql_url: str = "sqlite://",
         embedding_dim: int = 768,
         faiss_index_factory_str: str = "Flat",
         similarity: str = "dot_product",
-        index: str = "document",
-        duplicate_documents: DuplicatePolicy = "overwrite",
-        return_embedding: bool = False,
         n_links: int = 64,
         ef_search: int = 20,
         ef_construction: int = 80,
-        validate_index_sync: bool = True,
-        label_index: str = "label",
-        progress_bar: bool = True,
-        faiss_index_path: str | Path | None = None,
-        faiss_config_path: str | Path | None = None,
     ):
         self.faiss = import_faiss()
-        files: dict[str, Path] = {}
-        if faiss_index_path is not None:
-            others = sorted(set(self.init_parameters) - {"faiss_index_path", "faiss_config_path"})
-            if others:
-                raise DocumentStoreError(
-                    f"FAISSDocumentStore(faiss_index_path=...) takes its parameters from the saved config; "
-                    f"do not pass {', '.join(others)} as well (or build the store without faiss_index_path)."
-                )
-            config, files = _read_config(Path(faiss_index_path), faiss_config_path)
-            sql_url, embedding_dim = config["sql_url"], config["embedding_dim"]
-            faiss_index_factory_str, similarity = config["faiss_index_factory_str"], config["similarity"]
-            index, duplicate_documents = config["index"], config["duplicate_documents"]
-            return_embedding, n_links = config["return_embedding"], config["n_links"]
-            ef_search, ef_construction = config["ef_search"], config["ef_construction"]
-            validate_index_sync, label_index = config["validate_index_sync"], config["label_index"]
-            progress_bar = config["progress_bar"]
         check_similarity(similarity)
         for name, value in (("embedding_dim", embedding_dim), ("n_links", n_links), ("ef_search", ef_search), ("ef_construction", ef_construction)):
             _positive_int(name, value)
@@ -168,19 +123,10 @@ class FAISSDocumentStore(SQLDocumentStore):
                 f"faiss_index_factory_str must be a faiss.index_factory string such as 'Flat', 'HNSW' or 'IVF100,Flat' "
                 f"(without an IDMap prefix: the store maps ids itself), got {faiss_index_factory_str!r}."
             )
-        self.sql_url, self.embedding_dim = sql_url, embedding_dim
-        self.faiss_index_factory_str, self.similarity = faiss_index_factory_str, similarity
-        self.return_embedding, self.n_links = return_embedding, n_links
-        self.ef_search, self.ef_construction = ef_search, ef_construction
-        self.validate_index_sync, self.progress_bar = validate_index_sync, progress_bar
-        self._new_faiss_index()  # an invalid factory string fails now, before the database is touched
-        super().__init__(url=sql_url, index=index, label_index=label_index, duplicate_documents=duplicate_documents)
-        self.faiss_indexes: dict[str, Any] = {}
-        self._next_vector_id: dict[str, int] = {}
-        for name, path in files.items():
-            self.faiss_indexes[name] = self._read_faiss_index(path)
-        if validate_index_sync:
-            self._check_index_sync()
+        self.embedding_dim, self.faiss_index_factory_str, self.similarity = embedding_dim, faiss_index_factory_str, similarity
+        self.n_links, self.ef_search, self.ef_construction = n_links, ef_search, ef_construction
+        self.indexes: dict[str, Any] = {}
+        self._new_faiss_index()  # an invalid factory string fails now
 
     # ------------------------------------------------------------------ FAISS
     def _new_faiss_index(self) -> Any:
@@ -219,12 +165,15 @@ class FAISSDocumentStore(SQLDocumentStore):
     def _is_ivf(self, faiss_index: Any) -> bool:
         return self.faiss.try_extract_index_ivf(faiss_index) is not None
 
-    def _faiss_index(self, index: str) -> Any:
-        if index not in self.faiss_indexes:
-            self.faiss_indexes[index] = self._new_faiss_index()
-        return self.faiss_indexes[index]
+    def faiss_index(self, index: str) -> Any:
+        """The FAISS index of document index `index` (a new, empty one the first time)."""
+        if index not in self.indexes:
+            self.indexes[index] = self._new_faiss_index()
+        return self.indexes[index]
 
-    def _read_faiss_index(self, path: Path) -> Any:
+    # ------------------------------------------------------------ persistence
+    def read(self, index: str, path: Path) -> None:
+        """Load the FAISS index of `index` from `path` (a file `write` wrote)."""
         if not path.is_file():
             raise DocumentStoreError(f"FAISS index file {path} not found; save() writes it next to the config.")
         faiss_index = self.faiss.read_index(str(path))
@@ -234,27 +183,15 @@ class FAISSDocumentStore(SQLDocumentStore):
                 f"embedding_dim={self.embedding_dim}."
             )
         self._configure(self._inner(faiss_index))
-        return faiss_index
+        self.indexes[index] = faiss_index
 
-    def _check_index_sync(self) -> None:
-        sa = import_sqlalchemy()
-        d = self._tables.documents.c
-        with self._connect() as conn:
-            stmt = sa.select(d.index_name, sa.func.count(d.vector_id)).group_by(d.index_name)
-            counts = {name: int(n) for name, n in conn.execute(stmt)}
-        for name in sorted(set(counts) | set(self.faiss_indexes)):
-            in_sql = counts.get(name, 0)
-            in_faiss = self.faiss_indexes[name].ntotal if name in self.faiss_indexes else 0
-            if in_sql != in_faiss:
-                raise DocumentStoreError(
-                    f"The FAISS index of index '{name}' holds {in_faiss} vectors, but {self._safe_url} has {in_sql} "
-                    f"documents with embeddings there: FAISS and SQL are out of sync. Open a saved store with "
-                    "FAISSDocumentStore.load(index_path) (saved after its last write), use an empty sql_url, or pass "
-                    "validate_index_sync=False and call update_embeddings(retriever) to compute the vectors again."
-                )
+    def write(self, index: str, path: Path) -> None:
+        """Write the FAISS index of `index` to `path` (`faiss.write_index`)."""
+        self.faiss.write_index(self.faiss_index(index), str(path))
 
-    def _check_trained(self, index: str) -> None:
-        faiss_index = self._faiss_index(index)
+    # ------------------------------------------------------- the VectorIndex
+    def check_ready(self, index: str) -> None:
+        faiss_index = self.faiss_index(index)
         if not faiss_index.is_trained:
             raise DocumentStoreError(
                 f"The FAISS index '{self.faiss_index_factory_str}' of index '{index}' is not trained, so it cannot "
@@ -263,7 +200,19 @@ class FAISSDocumentStore(SQLDocumentStore):
                 "update_embeddings(retriever)."
             )
 
-    def _as_vectors(self, embeddings: Any, what: str) -> np.ndarray:
+    def check_documents(self, documents: list[Document], index: str) -> None:
+        embedded = [d for d in documents if d.embedding is not None]
+        for doc in embedded:
+            if doc.embedding.shape != (self.embedding_dim,):
+                raise DocumentStoreError(
+                    f"Document {doc.id} has an embedding of dimension {doc.embedding.shape[0]}, but this "
+                    f"FAISSDocumentStore has embedding_dim={self.embedding_dim}; nothing was written. Build the store "
+                    f"with embedding_dim={doc.embedding.shape[0]} or embed the documents with a matching model."
+                )
+        if embedded:
+            self.check_ready(index)
+
+    def as_matrix(self, embeddings: Any, what: str) -> np.ndarray:
         vectors = np.array(embeddings, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.embedding_dim:
             dim = vectors.shape[-1] if vectors.ndim else "none"
@@ -272,12 +221,30 @@ class FAISSDocumentStore(SQLDocumentStore):
                 f"embedding_dim={self.embedding_dim}. Use a model that makes {self.embedding_dim}-dimensional vectors "
                 f"or build the store with embedding_dim={dim}."
             )
+        return vectors
+
+    def _as_vectors(self, embeddings: Any, what: str) -> np.ndarray:
+        """`as_matrix`, normalised where similarity is cosine: what goes into FAISS and what searches it."""
+        vectors = self.as_matrix(embeddings, what)
         if self.similarity == "cosine":
             self.faiss.normalize_L2(vectors)
         return vectors
 
-    def _remove_vectors(self, index: str, vector_ids: Sequence[int]) -> None:
-        faiss_index = self.faiss_indexes.get(index)
+    def apply(self, plan: VectorPlan) -> None:
+        vectors = self._as_vectors(plan.add_vectors, "The embeddings") if plan.add_ids else None
+        self._remove(plan.index, plan.remove_ids)
+        if vectors is not None:
+            self.faiss_index(plan.index).add_with_ids(vectors, np.asarray(plan.add_ids, dtype=np.int64))
+
+    def delete(self, index: str, vector_ids: Sequence[int] | None) -> None:
+        if vector_ids is None:
+            if index in self.indexes:
+                self.indexes[index].reset()  # keeps an IVF index's training
+        else:
+            self._remove(index, vector_ids)
+
+    def _remove(self, index: str, vector_ids: Sequence[int]) -> None:
+        faiss_index = self.indexes.get(index)
         if faiss_index is None or not len(vector_ids) or faiss_index.ntotal == 0:
             return
         ids = np.asarray(vector_ids, dtype=np.int64)
@@ -296,10 +263,14 @@ class FAISSDocumentStore(SQLDocumentStore):
             self._configure(self._inner(rebuilt))
             if keep.any():
                 rebuilt.add_with_ids(vectors[keep], kept_ids[keep])
-            self.faiss_indexes[index] = rebuilt
+            self.indexes[index] = rebuilt
 
-    def _reconstruct(self, index: str, vector_ids: Sequence[int]) -> np.ndarray:
-        faiss_index = self.faiss_indexes.get(index)
+    def count(self, index: str) -> int:
+        faiss_index = self.indexes.get(index)
+        return 0 if faiss_index is None else int(faiss_index.ntotal)
+
+    def reconstruct(self, index: str, vector_ids: Sequence[int]) -> np.ndarray:
+        faiss_index = self.indexes.get(index)
         try:
             if faiss_index is None:
                 raise RuntimeError("no FAISS index")
@@ -310,71 +281,152 @@ class FAISSDocumentStore(SQLDocumentStore):
                 "out of sync. Call update_embeddings(retriever) to compute the vectors again."
             ) from exc
 
-    # ------------------------------------------------------ hooks of SQLDocumentStore
-    def _prepare(self, documents: list[Document], index: str) -> list[_Prepared]:
-        embedded = [d for d in documents if d.embedding is not None]
-        for doc in embedded:
-            if doc.embedding.shape != (self.embedding_dim,):
+    def search(self, index: str, query: np.ndarray, top_k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        faiss_index = self.indexes.get(index)
+        if faiss_index is None or faiss_index.ntotal == 0 or top_k < 1:
+            return []
+        query = self._as_vectors(query.reshape(1, -1), "The query embedding")
+        if allowed is None:
+            scores, ids = faiss_index.search(query, min(top_k, faiss_index.ntotal))
+            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        k = min(top_k, len(allowed))
+        selector = self.faiss.IDSelectorBatch(allowed)
+        scores, ids = faiss_index.search(query, k, params=self._search_params(faiss_index, selector, k))
+        hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        if len(hits) < k:  # an approximate index missed some allowed vectors: score them all exactly
+            exact = self.reconstruct(index, allowed) @ query[0]
+            order = np.argsort(-exact, kind="stable")[:k]
+            hits = [(int(allowed[i]), float(exact[i])) for i in order]
+        return hits
+
+    def _search_params(self, faiss_index: Any, selector: Any, k: int) -> Any:
+        faiss = self.faiss
+        inner = self._inner(faiss_index)
+        if hasattr(inner, "hnsw"):
+            return faiss.SearchParametersHNSW(sel=selector, efSearch=max(inner.hnsw.efSearch, k))
+        if self._is_ivf(faiss_index):
+            return faiss.SearchParametersIVF(sel=selector, nprobe=faiss.extract_index_ivf(faiss_index).nprobe)
+        return faiss.SearchParameters(sel=selector)
+
+    def train(self, index: str, embeddings: Any) -> None:
+        """Train the FAISS index of `index` (IVF, PQ, ...) on `embeddings`; it must hold no vectors yet."""
+        vectors = self._as_vectors(embeddings, "The training embeddings")
+        faiss_index = self.faiss_index(index)
+        if faiss_index.ntotal > 0:
+            raise DocumentStoreError(
+                f"The FAISS index of index '{index}' holds {faiss_index.ntotal} vectors already; training it again "
+                "would invalidate them. Delete the documents (delete_documents) first, then train and write again."
+            )
+        try:
+            faiss_index.train(vectors)
+        except RuntimeError as exc:
+            raise DocumentStoreError(
+                f"Training '{self.faiss_index_factory_str}' on {len(vectors)} vectors failed: "
+                f"{str(exc).strip().splitlines()[-1]}. IVF needs at least as many vectors as lists (nlist)."
+            ) from exc
+
+
+class FAISSDocumentStore(SQLDocumentStore):
+    """Documents in SQL, their vectors in FAISS: fast vector search with the filters of every store.
+
+    Args:
+        sql_url: SQLAlchemy URL of the database for text, meta and labels (`sqlite://` is in memory;
+            use a file or a server to `save` and `load`).
+        embedding_dim: length of the vectors.
+        faiss_index_factory_str: a `faiss.index_factory` string: "Flat" (exact), "HNSW" (graph,
+            `HNSW{n_links}`), "IVF100,Flat" (needs `train_index`), ...
+        similarity: "dot_product" or "cosine" (vectors and queries are normalised).
+        index: default document index name.
+        duplicate_documents: default policy for ids that exist: `overwrite`, `skip` or `fail`.
+        return_embedding: return embeddings from reads and searches by default.
+        n_links: HNSW: neighbours per node (M).
+        ef_search: HNSW: candidate list size at search time.
+        ef_construction: HNSW: candidate list size while inserting.
+        validate_index_sync: check at start that each FAISS index holds as many vectors as SQL has
+            documents with embeddings, and refuse to start otherwise.
+        label_index: default label index name.
+        progress_bar: show a progress bar in `update_embeddings`.
+        faiss_index_path: load a store saved with `save` (then pass no other parameter but
+            `faiss_config_path`; the rest comes from the saved config).
+        faiss_config_path: the saved JSON config (default: `faiss_index_path` with suffix `.json`).
+
+    Example:
+        >>> store = FAISSDocumentStore(embedding_dim=2)
+        >>> store.write_documents([Document("north", embedding=[0.0, 1.0]), Document("east", embedding=[1.0, 0.0])])
+        2
+        >>> store.query_by_embedding(np.array([0.1, 0.9]), top_k=1)[0].content
+        'north'
+    """
+
+    vector_index: FAISSVectorIndex
+
+    def __init__(
+        self,
+        sql_url: str = "sqlite://",
+        embedding_dim: int = 768,
+        faiss_index_factory_str: str = "Flat",
+        similarity: str = "dot_product",
+        index: str = "document",
+        duplicate_documents: DuplicatePolicy = "overwrite",
+        return_embedding: bool = False,
+        n_links: int = 64,
+        ef_search: int = 20,
+        ef_construction: int = 80,
+        validate_index_sync: bool = True,
+        label_index: str = "label",
+        progress_bar: bool = True,
+        faiss_index_path: str | Path | None = None,
+        faiss_config_path: str | Path | None = None,
+    ):
+        import_faiss()  # a missing faiss is the first thing to report
+        files: dict[str, Path] = {}
+        if faiss_index_path is not None:
+            others = sorted(set(self.init_parameters) - {"faiss_index_path", "faiss_config_path"})
+            if others:
                 raise DocumentStoreError(
-                    f"Document {doc.id} has an embedding of dimension {doc.embedding.shape[0]}, but this "
-                    f"FAISSDocumentStore has embedding_dim={self.embedding_dim}; nothing was written. Build the store "
-                    f"with embedding_dim={doc.embedding.shape[0]} or embed the documents with a matching model."
+                    f"FAISSDocumentStore(faiss_index_path=...) takes its parameters from the saved config; "
+                    f"do not pass {', '.join(others)} as well (or build the store without faiss_index_path)."
                 )
-        if embedded:
-            self._check_trained(index)
-        return super()._prepare(documents, index)
-
-    def _vector_plan(self, conn: Any, index: str) -> _VectorPlan:
-        sa = import_sqlalchemy()
-        d = self._tables.documents.c
-        in_sql = conn.execute(sa.select(sa.func.max(d.vector_id)).where(d.index_name == index)).scalar()
-        start = max(-1 if in_sql is None else int(in_sql), self._next_vector_id.get(index, 0) - 1) + 1
-        return _VectorPlan(index=index, next_id=start)
-
-    def _plan_vectors(self, plan: _VectorPlan | None, item: _Prepared, old_vector_id: int | None) -> int | None:
-        assert plan is not None
-        if old_vector_id is not None:
-            plan.remove_ids.append(old_vector_id)
-        if item.document.embedding is None:
-            return None
-        vector_id = plan.next_id
-        plan.next_id += 1
-        plan.add_ids.append(vector_id)
-        plan.add_vectors.append(item.document.embedding)
-        return vector_id
-
-    def _apply_vectors(self, plan: _VectorPlan | None) -> None:
-        assert plan is not None
-        vectors = self._as_vectors(plan.add_vectors, "The embeddings") if plan.add_ids else None
-        self._remove_vectors(plan.index, plan.remove_ids)
-        if vectors is not None:
-            self._faiss_index(plan.index).add_with_ids(vectors, np.asarray(plan.add_ids, dtype=np.int64))
-        self._next_vector_id[plan.index] = plan.next_id
-
-    def _vectors_deleted(self, index: str, vector_ids: list[int] | None) -> None:
-        if vector_ids is None:
-            if index in self.faiss_indexes:
-                self.faiss_indexes[index].reset()  # keeps an IVF index's training
-        else:
-            self._remove_vectors(index, vector_ids)
-
-    def _rows_to_documents(self, rows: Sequence[Any], index: str, return_embedding: bool | None) -> list[Document]:
-        docs = super()._rows_to_documents(rows, index, return_embedding)
-        keep = self.return_embedding if return_embedding is None else return_embedding
-        with_vectors = [(doc, row.vector_id) for doc, row in zip(docs, rows) if row.vector_id is not None]
-        if keep and with_vectors:
-            with self._lock:
-                vectors = self._reconstruct(index, [vid for _, vid in with_vectors])
-            for (doc, _), vector in zip(with_vectors, vectors):
-                doc.embedding = vector
-        return docs
-
-    # ----------------------------------------------------------------- vectors
-    def get_embedding_count(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> int:
-        """How many documents of `index` that pass `filters` have a vector."""
-        return self.get_document_count(filters=filters, index=index) - self.get_document_count(
-            filters=filters, index=index, only_documents_without_embedding=True
+            config, files = _read_config(Path(faiss_index_path), faiss_config_path)
+            sql_url, embedding_dim = config["sql_url"], config["embedding_dim"]
+            faiss_index_factory_str, similarity = config["faiss_index_factory_str"], config["similarity"]
+            index, duplicate_documents = config["index"], config["duplicate_documents"]
+            return_embedding, n_links = config["return_embedding"], config["n_links"]
+            ef_search, ef_construction = config["ef_search"], config["ef_construction"]
+            validate_index_sync, label_index = config["validate_index_sync"], config["label_index"]
+            progress_bar = config["progress_bar"]
+        # The parameters are checked (an invalid factory string too) before the database is touched.
+        vectors = FAISSVectorIndex(embedding_dim, faiss_index_factory_str, similarity, n_links, ef_search, ef_construction)
+        self.sql_url, self.embedding_dim = sql_url, embedding_dim
+        self.faiss_index_factory_str, self.similarity = faiss_index_factory_str, similarity
+        self.return_embedding, self.n_links = return_embedding, n_links
+        self.ef_search, self.ef_construction = ef_search, ef_construction
+        self.validate_index_sync, self.progress_bar = validate_index_sync, progress_bar
+        super().__init__(
+            url=sql_url, index=index, label_index=label_index, duplicate_documents=duplicate_documents, vector_index=vectors
         )
+        for name, path in files.items():
+            vectors.read(name, path)
+        if validate_index_sync:
+            self._check_index_sync()
+
+    @property
+    def faiss_indexes(self) -> dict[str, Any]:
+        """The FAISS index of each document index (created on the first write of an index)."""
+        return self.vector_index.indexes
+
+    def _check_index_sync(self) -> None:
+        counts = self._vector_counts()
+        for name in sorted(set(counts) | set(self.faiss_indexes)):
+            in_sql = counts.get(name, 0)
+            in_faiss = self.vector_index.count(name)
+            if in_sql != in_faiss:
+                raise DocumentStoreError(
+                    f"The FAISS index of index '{name}' holds {in_faiss} vectors, but {self._safe_url} has {in_sql} "
+                    f"documents with embeddings there: FAISS and SQL are out of sync. Open a saved store with "
+                    "FAISSDocumentStore.load(index_path) (saved after its last write), use an empty sql_url, or pass "
+                    "validate_index_sync=False and call update_embeddings(retriever) to compute the vectors again."
+                )
 
     def train_index(
         self,
@@ -398,146 +450,8 @@ class FAISSDocumentStore(SQLDocumentStore):
                     "embed them first or pass embeddings=..."
                 )
             embeddings = np.vstack([d.embedding for d in docs])
-        vectors = self._as_vectors(embeddings, "The training embeddings")
         with self._lock:
-            faiss_index = self._faiss_index(index)
-            if faiss_index.ntotal > 0:
-                raise DocumentStoreError(
-                    f"The FAISS index of index '{index}' holds {faiss_index.ntotal} vectors already; training it again "
-                    "would invalidate them. Delete the documents (delete_documents) first, then train and write again."
-                )
-            try:
-                faiss_index.train(vectors)
-            except RuntimeError as exc:
-                raise DocumentStoreError(
-                    f"Training '{self.faiss_index_factory_str}' on {len(vectors)} vectors failed: "
-                    f"{str(exc).strip().splitlines()[-1]}. IVF needs at least as many vectors as lists (nlist)."
-                ) from exc
-
-    def update_embeddings(
-        self,
-        retriever: Any,
-        index: str | None = None,
-        filters: Mapping[str, Any] | None = None,
-        update_existing_embeddings: bool = True,
-        batch_size: int = 10_000,
-    ) -> None:
-        """Embed documents with `retriever.embed_documents` and store the vectors in FAISS.
-
-        Args:
-            retriever: anything with `embed_documents(list[Document]) -> np.ndarray`.
-            filters: only the documents that pass.
-            update_existing_embeddings: False embeds only the documents that have no vector yet.
-            batch_size: documents per `embed_documents` call (and per transaction).
-        """
-        from tqdm.auto import tqdm
-
-        sa = import_sqlalchemy()
-        index = index or self.index
-        _check_batch_size(batch_size)
-        node = parse_filters(filters)
-        d = self._tables.documents
-        where = self._where(index, node)
-        if not update_existing_embeddings:
-            where.append(d.c.vector_id.is_(None))
-        with self._lock:
-            self._check_trained(index)
-            with self._connect() as conn:
-                total = int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*where)).scalar_one())
-            if total == 0:
-                logger.info("update_embeddings: no document of index '%s' needs an embedding.", index)
-                return
-            last = None
-            with tqdm(total=total, desc="Updating embeddings", unit="docs", disable=not self.progress_bar) as bar:
-                while True:
-                    stmt = sa.select(*self._document_columns()).where(*where).order_by(d.c.pk).limit(batch_size)
-                    if last is not None:
-                        stmt = stmt.where(d.c.pk > last)
-                    with self._connect() as conn:
-                        rows = conn.execute(stmt).all()
-                    if not rows:
-                        break
-                    last = rows[-1].pk
-                    docs = [self._to_document(row) for row in rows]
-                    vectors = self._as_vectors(retriever.embed_documents(docs), f"The embeddings from {type(retriever).__name__}")
-                    if len(vectors) != len(docs):
-                        raise DocumentStoreError(
-                            f"{type(retriever).__name__}.embed_documents returned {len(vectors)} embeddings for {len(docs)} documents."
-                        )
-                    self._store_vectors(index, rows, vectors)
-                    bar.update(len(rows))
-
-    def _store_vectors(self, index: str, rows: Sequence[Any], vectors: np.ndarray) -> None:
-        sa = import_sqlalchemy()
-        d = self._tables.documents
-        with self._transaction() as conn:
-            plan = self._vector_plan(conn, index)
-            plan.remove_ids = [row.vector_id for row in rows if row.vector_id is not None]
-            plan.add_ids = list(range(plan.next_id, plan.next_id + len(rows)))
-            plan.next_id += len(rows)
-            conn.execute(
-                sa.update(d).where(d.c.pk == sa.bindparam("row_pk")).values(vector_id=sa.bindparam("new_vector_id")),
-                [{"row_pk": row.pk, "new_vector_id": vid} for row, vid in zip(rows, plan.add_ids)],
-            )
-            self._remove_vectors(index, plan.remove_ids)
-            self._faiss_index(index).add_with_ids(vectors, np.asarray(plan.add_ids, dtype=np.int64))
-            self._next_vector_id[index] = plan.next_id
-
-    # ------------------------------------------------------------------- search
-    def query_by_embedding(
-        self,
-        query_emb: np.ndarray,
-        filters: Mapping[str, Any] | None = None,
-        top_k: int = 10,
-        index: str | None = None,
-        return_embedding: bool | None = None,
-        scale_score: bool = True,
-    ) -> list[Document]:
-        """The `top_k` documents most similar to `query_emb` among those that pass `filters`."""
-        sa = import_sqlalchemy()
-        index = index or self.index
-        node = parse_filters(filters)
-        query = self._as_vectors(np.asarray(query_emb, dtype=np.float32).reshape(1, -1), "The query embedding")
-        d = self._tables.documents.c
-        with self._lock:
-            faiss_index = self.faiss_indexes.get(index)
-            if faiss_index is None or faiss_index.ntotal == 0 or top_k < 1:
-                return []
-            if node is None:
-                k = min(top_k, faiss_index.ntotal)
-                scores, ids = faiss_index.search(query, k)
-                hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-            else:
-                with self._connect() as conn:
-                    stmt = sa.select(d.vector_id).where(*self._where(index, node), d.vector_id.is_not(None))
-                    allowed = np.array([row.vector_id for row in conn.execute(stmt)], dtype=np.int64)
-                if not len(allowed):
-                    return []
-                k = min(top_k, len(allowed))
-                selector = self.faiss.IDSelectorBatch(allowed)
-                scores, ids = faiss_index.search(query, k, params=self._search_params(faiss_index, selector, k))
-                hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-                if len(hits) < k:  # an approximate index missed some allowed vectors: score them all exactly
-                    exact = self._reconstruct(index, allowed) @ query[0]
-                    order = np.argsort(-exact, kind="stable")[:k]
-                    hits = [(int(allowed[i]), float(exact[i])) for i in order]
-            with self._connect() as conn:
-                stmt = sa.select(*self._document_columns()).where(d.index_name == index, d.vector_id.in_([i for i, _ in hits]))
-                rows = {row.vector_id: row for row in conn.execute(stmt)}
-            found = [(rows[i], s) for i, s in hits if i in rows]
-            docs = self._rows_to_documents([row for row, _ in found], index, return_embedding)
-        for doc, (_, score) in zip(docs, found):
-            doc.score = scale_similarity(score, self.similarity) if scale_score else score
-        return docs
-
-    def _search_params(self, faiss_index: Any, selector: Any, k: int) -> Any:
-        faiss = self.faiss
-        inner = self._inner(faiss_index)
-        if hasattr(inner, "hnsw"):
-            return faiss.SearchParametersHNSW(sel=selector, efSearch=max(inner.hnsw.efSearch, k))
-        if self._is_ivf(faiss_index):
-            return faiss.SearchParametersIVF(sel=selector, nprobe=faiss.extract_index_ivf(faiss_index).nprobe)
-        return faiss.SearchParameters(sel=selector)
+            self.vector_index.train(index, embeddings)
 
     # -------------------------------------------------------------- persistence
     def save(self, index_path: str | Path, config_path: str | Path | None = None) -> None:
@@ -561,7 +475,7 @@ class FAISSDocumentStore(SQLDocumentStore):
             for n, name in enumerate(names):
                 path = index_path if n == 0 else index_path.with_name(f"{index_path.name}.{n}")
                 index_path.parent.mkdir(parents=True, exist_ok=True)
-                self.faiss.write_index(self._faiss_index(name), str(path))
+                self.vector_index.write(name, path)
                 files[name] = path.name
             config = {"format": _CONFIG_FORMAT, **{key: getattr(self, key) for key in _CONFIG_PARAMS}, "faiss_index_files": files}
         config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
@@ -595,4 +509,4 @@ def _read_config(index_path: Path, config_path: str | Path | None) -> tuple[dict
     return config, files
 
 
-__all__ = ["FAISSDocumentStore"]
+__all__ = ["FAISSDocumentStore", "FAISSVectorIndex"]

@@ -61,6 +61,8 @@ class InMemoryDocumentStore(BaseDocumentStore):
         bm25_parameters: e.g. `{"k1": 1.2, "b": 0.75}` (`epsilon` for Okapi, `delta` for L/Plus).
     """
 
+    supports_embeddings = True
+
     def __init__(
         self,
         index: str = "document",

@@ -12,7 +12,7 @@ Tables (created when missing; several indexes share them through an `index` colu
 
 - `hayrick_document`: `pk` (autoincrement: insertion order), `id`, `index`, `content` (the text,
   or JSON rows for tables), `content_type`, `meta` (JSON), `id_hash_keys` (JSON) and `vector_id`
-  (the key of the document's vector in `FAISSDocumentStore`; NULL here). Unique on (index, id).
+  (the id of the document's vector in the store's vector index; NULL without one). Unique on (index, id).
 - `hayrick_document_meta`: the typed copy of `meta` that filters read: one row per value, and per
   element of a list value, with `document_id`, `index`, `name` and either `value_str`, or
   `value_num` (numbers and bools as 64-bit floats, True = 1), or both NULL for a None value.
@@ -41,6 +41,12 @@ BM25 (`use_bm25=True`): `query()` ranks with the kernel of `hayrick.stores.bm25`
 this process: built from the table on the first query of an index, updated by this store's
 writes, dropped by its deletes, and built again when the document count shows that another
 process changed the index. Filters select the candidates in SQL.
+
+Vector search (`vector_index=`, a `hayrick.stores.vectors.VectorIndex`; `FAISSDocumentStore` passes a
+FAISS one): the store gives each embedding a `vector_id` and keeps the index in step with the rows
+(see `hayrick.stores.vectors` for when it calls it); `query_by_embedding` selects the vector ids that
+pass the filters in SQL and lets the index search among them. Without a vector index, embeddings
+are not stored.
 """
 
 from __future__ import annotations
@@ -51,8 +57,10 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from itertools import islice
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from hayrick.errors import DocumentStoreError
 from hayrick.schema import Document, Label, _jsonable
@@ -61,6 +69,7 @@ from hayrick.stores.base import (
     DuplicatePolicy,
     check_duplicate_policy,
     scale_bm25_score,
+    scale_similarity,
     to_labels,
 )
 from hayrick.stores.bm25 import BM25Index
@@ -75,6 +84,7 @@ from hayrick.stores.sql_schema import (
     import_sqlalchemy,
     parse_database_url,
 )
+from hayrick.stores.vectors import VectorIndex, VectorPlan
 
 logger = logging.getLogger(__name__)
 sa: Any = None  # the sqlalchemy module, set when the first store is built (keeps `import hayrick` light)
@@ -85,22 +95,11 @@ _ANALYZE_AFTER = 1_000  # a write of this many documents refreshes PostgreSQL's 
 
 @dataclass
 class _Prepared:
-    """A document ready to insert: its row, its typed meta rows, and the document (for subclasses)."""
+    """A document ready to insert: its row, its typed meta rows, and the document (for its embedding)."""
 
     document: Document
     row: dict[str, Any]
     meta_rows: list[dict[str, Any]]
-
-
-@dataclass
-class _VectorPlan:
-    """What a write does to the vectors: filled by `_plan_vectors`, applied by `_apply_vectors`."""
-
-    index: str
-    next_id: int = 0
-    add_ids: list[int] = field(default_factory=list)
-    add_vectors: list[Any] = field(default_factory=list)
-    remove_ids: list[int] = field(default_factory=list)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -131,6 +130,9 @@ class SQLDocumentStore(BaseDocumentStore):
             built from the database on the first query, kept up to date by this store's writes, and
             built again when the number of documents shows that another process wrote.
         bm25_algorithm, bm25_parameters, bm25_tokenization_regex: as for `InMemoryDocumentStore`.
+        vector_index: where the embeddings go, for `query_by_embedding` and `update_embeddings`
+            (`hayrick.stores.vectors`); None (the default) stores no embeddings. A vector index has no
+            YAML form: to save a pipeline, use `FAISSDocumentStore`, which builds its own.
 
     Example:
         >>> store = SQLDocumentStore(url="sqlite://")
@@ -140,7 +142,10 @@ class SQLDocumentStore(BaseDocumentStore):
         ['Loud bass.']
     """
 
-    supports_embeddings = False
+    #: Reads return embeddings only when asked (FAISSDocumentStore takes both as parameters).
+    return_embedding: bool = False
+    #: Show a progress bar in `update_embeddings`.
+    progress_bar: bool = True
 
     def __init__(
         self,
@@ -154,6 +159,7 @@ class SQLDocumentStore(BaseDocumentStore):
         bm25_algorithm: str = "BM25Okapi",
         bm25_parameters: dict[str, float] | None = None,
         bm25_tokenization_regex: str = DEFAULT_TOKENIZATION_REGEX,
+        vector_index: VectorIndex | None = None,
     ):
         global sa
         sa = import_sqlalchemy()
@@ -167,6 +173,8 @@ class SQLDocumentStore(BaseDocumentStore):
         self.url, self.index, self.label_index = url, index, label_index
         self.duplicate_documents = duplicate_documents
         self.check_same_thread, self.isolation_level = check_same_thread, isolation_level
+        self.vector_index = vector_index
+        self._next_vector_id: dict[str, int] = {}  # per index: the first id no vector of this store has had
         self._lock = threading.RLock()
         self.engine, in_memory = _create_engine(url, check_same_thread, isolation_level)
         # An in-memory SQLite database is one connection shared by all threads: serialise every use.
@@ -185,6 +193,10 @@ class SQLDocumentStore(BaseDocumentStore):
     @property
     def supports_bm25(self) -> bool:  # type: ignore[override]
         return self.use_bm25
+
+    @property
+    def supports_embeddings(self) -> bool:  # type: ignore[override]
+        return self.vector_index is not None
 
     # ----------------------------------------------------------------- plumbing
     @property
@@ -286,8 +298,18 @@ class SQLDocumentStore(BaseDocumentStore):
         )
 
     def _rows_to_documents(self, rows: Sequence[Any], index: str, return_embedding: bool | None) -> list[Document]:
-        """Documents for rows of `_document_columns()`; FAISSDocumentStore adds embeddings here."""
-        return [self._to_document(row) for row in rows]
+        """Documents for rows of `_document_columns()`, with their vectors where asked for (and stored)."""
+        docs = [self._to_document(row) for row in rows]
+        keep = self.return_embedding if return_embedding is None else return_embedding
+        if not keep or self.vector_index is None:
+            return docs
+        with_vectors = [(doc, row.vector_id) for doc, row in zip(docs, rows) if row.vector_id is not None]
+        if with_vectors:
+            with self._lock:
+                vectors = self.vector_index.reconstruct(index, [vid for _, vid in with_vectors])
+            for (doc, _), vector in zip(with_vectors, vectors):
+                doc.embedding = vector
+        return docs
 
     def _prepare(self, documents: list[Document], index: str) -> list[_Prepared]:
         """Serialise every document before anything is written (a bad one stops the whole batch)."""
@@ -310,18 +332,25 @@ class SQLDocumentStore(BaseDocumentStore):
             prepared.append(_Prepared(doc, row, _meta_rows(doc.id, index, meta)))
         return prepared
 
-    # Hooks for stores that keep vectors beside the rows (FAISSDocumentStore); no-ops here.
-    def _vector_plan(self, conn: Any, index: str) -> _VectorPlan | None:
-        return None
+    # The vector index's part of a write: planned inside the transaction, applied just before the commit.
+    def _vector_plan(self, conn: Any, index: str) -> VectorPlan:
+        """A plan whose ids start after every id used in `index`, in SQL or by this store."""
+        d = self._tables.documents.c
+        in_sql = conn.execute(sa.select(sa.func.max(d.vector_id)).where(d.index_name == index)).scalar()
+        start = max(-1 if in_sql is None else int(in_sql), self._next_vector_id.get(index, 0) - 1) + 1
+        return VectorPlan(index=index, next_id=start)
 
-    def _plan_vectors(self, plan: _VectorPlan | None, item: _Prepared, old_vector_id: int | None) -> int | None:
-        return None
+    def _apply_vectors(self, plan: VectorPlan | None) -> None:
+        if plan is not None and self.vector_index is not None:
+            self.vector_index.apply(plan)
+            self._next_vector_id[plan.index] = plan.next_id
 
-    def _apply_vectors(self, plan: _VectorPlan | None) -> None:
-        pass
-
-    def _vectors_deleted(self, index: str, vector_ids: list[int] | None) -> None:
-        """Called inside the deleting transaction; `None` means every vector of `index`."""
+    def _vector_counts(self) -> dict[str, int]:
+        """How many documents have a vector, per index."""
+        d = self._tables.documents.c
+        with self._connect() as conn:
+            stmt = sa.select(d.index_name, sa.func.count(d.vector_id)).group_by(d.index_name)
+            return {name: int(n) for name, n in conn.execute(stmt)}
 
     def _delete_rows(self, conn: Any, index: str, ids: Sequence[str]) -> None:
         d, m = self._tables.documents, self._tables.meta
@@ -350,9 +379,11 @@ class SQLDocumentStore(BaseDocumentStore):
             docs = self._resolve_duplicates(documents, index, duplicate_documents)
             if not docs:
                 return 0
+            if self.vector_index is not None:
+                self.vector_index.check_documents(docs, index)
             prepared = self._prepare(docs, index)
             with self._transaction() as conn:
-                plan = self._vector_plan(conn, index)
+                plan = self._vector_plan(conn, index) if self.vector_index is not None else None
                 for chunk in _chunks(prepared, batch_size):
                     ids = [item.row["id"] for item in chunk]
                     old: dict[str, int | None] = {}
@@ -361,8 +392,9 @@ class SQLDocumentStore(BaseDocumentStore):
                         old.update((row.id, row.vector_id) for row in conn.execute(stmt))
                     if old:  # overwrite: the old rows go, the new ones land at the end
                         self._delete_rows(conn, index, list(old))
-                    for item in chunk:
-                        item.row["vector_id"] = self._plan_vectors(plan, item, old.get(item.row["id"]))
+                    if plan is not None:
+                        for item in chunk:
+                            item.row["vector_id"] = plan.replace(old.get(item.row["id"]), item.document.embedding)
                     conn.execute(sa.insert(d), [item.row for item in chunk])
                     meta_rows = [r for item in chunk for r in item.meta_rows]
                     if meta_rows:
@@ -411,8 +443,12 @@ class SQLDocumentStore(BaseDocumentStore):
         return self._generate(index, node, return_embedding, batch_size)
 
     def _generate(self, index: str, node: FilterNode | None, return_embedding: bool | None, batch_size: int) -> Iterator[Document]:
+        for rows in self._row_pages(self._where(index, node), batch_size):
+            yield from self._rows_to_documents(rows, index, return_embedding)
+
+    def _row_pages(self, where: list[Any], batch_size: int) -> Iterator[Sequence[Any]]:
+        """The rows (`_document_columns()`) that match `where`, in insertion order, `batch_size` per query."""
         d = self._tables.documents.c
-        where = self._where(index, node)
         last = None
         while True:
             stmt = sa.select(*self._document_columns()).where(*where).order_by(d.pk).limit(batch_size)
@@ -420,8 +456,8 @@ class SQLDocumentStore(BaseDocumentStore):
                 stmt = stmt.where(d.pk > last)
             with self._connect() as conn:
                 rows = conn.execute(stmt).all()
-                docs = self._rows_to_documents(rows, index, return_embedding) if rows else []
-            yield from docs
+            if rows:
+                yield rows
             if len(rows) < batch_size:
                 return
             last = rows[-1].pk
@@ -507,7 +543,8 @@ class SQLDocumentStore(BaseDocumentStore):
             if ids is None and node is None:
                 conn.execute(sa.delete(m).where(m.c.index_name == index))
                 conn.execute(sa.delete(d).where(d.c.index_name == index))
-                self._vectors_deleted(index, None)
+                if self.vector_index is not None:
+                    self.vector_index.delete(index, None)
                 return
             targets: list[Any] = []
             for chunk in [None] if ids is None else list(_chunks(ids, _IN_CHUNK)):
@@ -517,7 +554,8 @@ class SQLDocumentStore(BaseDocumentStore):
                 targets += conn.execute(stmt).all()
             if targets:
                 self._delete_rows(conn, index, [t.id for t in targets])
-                self._vectors_deleted(index, [t.vector_id for t in targets if t.vector_id is not None])
+                if self.vector_index is not None:
+                    self.vector_index.delete(index, [t.vector_id for t in targets if t.vector_id is not None])
 
     def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
         """Merge `meta` into the document's meta (keys given replace old values)."""
@@ -539,6 +577,109 @@ class SQLDocumentStore(BaseDocumentStore):
             rows = _meta_rows(id, index, merged)
             if rows:
                 conn.execute(sa.insert(m), rows)
+
+    # ------------------------------------------------------------------ vectors
+    def get_embedding_count(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> int:
+        """How many documents of `index` that pass `filters` have a vector."""
+        return self.get_document_count(filters=filters, index=index) - self.get_document_count(
+            filters=filters, index=index, only_documents_without_embedding=True
+        )
+
+    def update_embeddings(
+        self,
+        retriever: Any,
+        index: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        update_existing_embeddings: bool = True,
+        batch_size: int = 10_000,
+    ) -> None:
+        """Embed documents with `retriever.embed_documents` and store the vectors in the vector index.
+
+        Args:
+            retriever: anything with `embed_documents(list[Document]) -> np.ndarray`.
+            filters: only the documents that pass.
+            update_existing_embeddings: False embeds only the documents that have no vector yet.
+            batch_size: documents per `embed_documents` call (and per transaction).
+        """
+        if self.vector_index is None:
+            return super().update_embeddings(retriever, index, filters, update_existing_embeddings, batch_size)
+        from tqdm.auto import tqdm
+
+        index = index or self.index
+        _check_batch_size(batch_size)
+        node = parse_filters(filters)
+        d = self._tables.documents
+        where = self._where(index, node)
+        if not update_existing_embeddings:
+            where.append(d.c.vector_id.is_(None))
+        with self._lock:
+            self.vector_index.check_ready(index)
+            with self._connect() as conn:
+                total = int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*where)).scalar_one())
+            if total == 0:
+                logger.info("update_embeddings: no document of index '%s' needs an embedding.", index)
+                return
+            with tqdm(total=total, desc="Updating embeddings", unit="docs", disable=not self.progress_bar) as bar:
+                for rows in self._row_pages(where, batch_size):
+                    docs = [self._to_document(row) for row in rows]
+                    vectors = self.vector_index.as_matrix(
+                        retriever.embed_documents(docs), f"The embeddings from {type(retriever).__name__}"
+                    )
+                    if len(vectors) != len(docs):
+                        raise DocumentStoreError(
+                            f"{type(retriever).__name__}.embed_documents returned {len(vectors)} embeddings for {len(docs)} documents."
+                        )
+                    self._store_vectors(index, rows, vectors)
+                    bar.update(len(rows))
+
+    def _store_vectors(self, index: str, rows: Sequence[Any], vectors: np.ndarray) -> None:
+        """Replace the vectors of these rows (one transaction)."""
+        d = self._tables.documents
+        with self._transaction() as conn:
+            plan = self._vector_plan(conn, index)
+            new_ids = [plan.replace(row.vector_id, vector) for row, vector in zip(rows, vectors)]
+            conn.execute(
+                sa.update(d).where(d.c.pk == sa.bindparam("row_pk")).values(vector_id=sa.bindparam("new_vector_id")),
+                [{"row_pk": row.pk, "new_vector_id": vid} for row, vid in zip(rows, new_ids)],
+            )
+            self._apply_vectors(plan)
+
+    def query_by_embedding(
+        self,
+        query_emb: np.ndarray,
+        filters: Mapping[str, Any] | None = None,
+        top_k: int = 10,
+        index: str | None = None,
+        return_embedding: bool | None = None,
+        scale_score: bool = True,
+    ) -> list[Document]:
+        """The `top_k` documents most similar to `query_emb` among those that pass `filters` (needs a vector index)."""
+        vectors = self.vector_index
+        if vectors is None:
+            return super().query_by_embedding(query_emb, filters, top_k, index, return_embedding, scale_score)
+        index = index or self.index
+        node = parse_filters(filters)
+        query = vectors.as_matrix(np.asarray(query_emb, dtype=np.float32).reshape(1, -1), "The query embedding")[0]
+        d = self._tables.documents.c
+        with self._lock:
+            if vectors.count(index) == 0 or top_k < 1:
+                return []
+            allowed = None
+            if node is not None:
+                with self._connect() as conn:
+                    stmt = sa.select(d.vector_id).where(*self._where(index, node), d.vector_id.is_not(None))
+                    allowed = np.array([row.vector_id for row in conn.execute(stmt)], dtype=np.int64)
+                if not len(allowed):
+                    return []
+            hits = vectors.search(index, query, top_k, allowed)
+            with self._connect() as conn:
+                stmt = sa.select(*self._document_columns()).where(d.index_name == index, d.vector_id.in_([i for i, _ in hits]))
+                rows = {row.vector_id: row for row in conn.execute(stmt)}
+            found = [(rows[i], s) for i, s in hits if i in rows]
+            docs = self._rows_to_documents([row for row, _ in found], index, return_embedding)
+        for doc, (_, score) in zip(docs, found):
+            doc.score = scale_similarity(score, vectors.similarity) if scale_score else score
+        return docs
 
     # ------------------------------------------------------------------- labels
     def write_labels(self, labels: Iterable[Label | Mapping[str, Any]], index: str | None = None) -> None:

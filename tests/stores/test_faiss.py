@@ -13,7 +13,12 @@ import pytest
 from hayrick import Document, Pipeline
 from hayrick.errors import DocumentStoreError
 from hayrick.stores.base import scale_similarity
-from tests.stores.store_suite import DocumentStoreSuite
+from hayrick.testing.store_suite import (
+    BM25Tests,
+    DocumentStoreTests,
+    EmbeddingTests,
+    sample_labels,
+)
 
 try:
     import faiss
@@ -22,7 +27,8 @@ except ImportError:  # the [faiss] extra; CI installs it, so there a missing fai
         raise
     pytest.skip("faiss is not installed: pip install 'hayrick[faiss]'", allow_module_level=True)
 
-from hayrick.stores.faiss import FAISSDocumentStore  # noqa: E402
+from hayrick.stores.faiss import FAISSDocumentStore, FAISSVectorIndex  # noqa: E402
+from hayrick.stores.sql import SQLDocumentStore  # noqa: E402
 
 
 class FakeRetriever:
@@ -67,24 +73,30 @@ def check_in_sync(store: FAISSDocumentStore, index: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------------------------- shared suite
-class TestFAISSFlat(DocumentStoreSuite):
-    supports_bm25 = False
-
+class TestFAISSFlat(DocumentStoreTests, EmbeddingTests):
     @pytest.fixture()
-    def store(self):
+    def document_store(self):
         store = FAISSDocumentStore(embedding_dim=4, progress_bar=False)
         yield store
         store.close()
 
 
-class TestFAISSHNSW(DocumentStoreSuite):
-    supports_bm25 = False
-
+class TestFAISSHNSW(DocumentStoreTests, EmbeddingTests):
     @pytest.fixture()
-    def store(self):
+    def document_store(self):
         store = FAISSDocumentStore(embedding_dim=4, faiss_index_factory_str="HNSW", n_links=4, progress_bar=False)
         yield store
         check_in_sync(store)
+        store.close()
+
+
+class TestSQLWithAFAISSVectorIndex(DocumentStoreTests, BM25Tests, EmbeddingTests):
+    """The vector index is a collaborator: a SQL store that takes one does BM25 and vector search."""
+
+    @pytest.fixture()
+    def document_store(self):
+        store = SQLDocumentStore(url="sqlite://", use_bm25=True, vector_index=FAISSVectorIndex(embedding_dim=4))
+        yield store
         store.close()
 
 
@@ -277,7 +289,7 @@ def test_save_and_load_give_the_same_results(tmp_path):
     docs = random_documents(30, 4)
     store.write_documents(docs)
     store.write_documents(random_documents(5, 4, seed=1), index="other")
-    store.write_labels(DocumentStoreSuite()._labels())
+    store.write_labels(sample_labels())
     query = np.array([0.5, -1, 2, 0.1], np.float32)
     before = store.query_by_embedding(query, top_k=5)
     before_filtered = store.query_by_embedding(query, filters={"parity": 1}, top_k=3, index="document")

@@ -11,14 +11,21 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 from hayrick import Document, Pipeline
 from hayrick.errors import DocumentStoreError
 from hayrick.stores.memory import InMemoryDocumentStore
-from tests.stores.store_suite import EMBEDDING_DIM, DocumentStoreSuite, sample_documents
+from hayrick.testing.store_suite import (
+    EMBEDDING_DIM,
+    BM25Tests,
+    DocumentStoreTests,
+    EmbeddingTests,
+    sample_documents,
+    sample_labels,
+)
 
 REFERENCE = {"BM25Okapi": BM25Okapi, "BM25L": BM25L, "BM25Plus": BM25Plus}
 
 
-class TestInMemorySuite(DocumentStoreSuite):
+class TestInMemorySuite(DocumentStoreTests, BM25Tests, EmbeddingTests):
     @pytest.fixture()
-    def store(self):
+    def document_store(self):
         return InMemoryDocumentStore(use_bm25=True, embedding_dim=EMBEDDING_DIM, progress_bar=False)
 
 
@@ -134,13 +141,11 @@ def test_concurrent_readers_and_writers_lose_nothing(review_documents):
 
 
 def test_save_and_load_keep_documents_embeddings_and_labels(tmp_path):
-    from tests.stores.store_suite import DocumentStoreSuite
-
     store = InMemoryDocumentStore(use_bm25=True, embedding_dim=EMBEDDING_DIM, similarity="cosine", bm25_algorithm="BM25Plus")
     docs = sample_documents()
     store.write_documents(docs[:3])
     store.write_documents([Document(content="no embedding", meta={"k": 1})], index="other")
-    store.write_labels(DocumentStoreSuite()._labels())
+    store.write_labels(sample_labels())
     folder = store.save(tmp_path / "saved")
     assert not list(folder.glob("*.pkl")) and (folder / "store.json").is_file()
     loaded = InMemoryDocumentStore.load(folder)

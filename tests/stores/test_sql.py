@@ -17,7 +17,13 @@ from hayrick import Document, Pipeline
 from hayrick.errors import DocumentStoreError, PipelineConfigError
 from hayrick.stores.filters import matches, parse_filters
 from hayrick.stores.sql import SQLDocumentStore, import_sqlalchemy, parse_database_url
-from tests.stores.store_suite import DocumentStoreSuite, contents, sample_documents
+from hayrick.testing.store_suite import (
+    BM25Tests,
+    DocumentStoreTests,
+    contents,
+    sample_documents,
+    sample_labels,
+)
 
 POSTGRES_ENV = "HAYRICK_TEST_POSTGRES_URL"
 
@@ -88,6 +94,10 @@ EDGE_FILTERS = [
 class SQLStoreChecks:
     """What every SQL backend must do beyond the shared suite."""
 
+    @pytest.fixture()
+    def store(self, document_store):
+        return document_store
+
     def test_filters_equal_the_in_memory_semantics_on_edge_values(self, store):
         docs = [Document(content=f"doc {i}", meta=meta) for i, meta in enumerate(EDGE_METAS)]
         store.write_documents(docs)
@@ -129,7 +139,7 @@ class SQLStoreChecks:
         assert store.get_all_documents(filters={"title": "t" * 5000}) == [long_value]
 
     def test_labels_are_separate_per_index_and_filtered_in_python(self, store):
-        labels = self._labels()
+        labels = sample_labels()
         store.write_labels(labels[:2], index="eval_a")
         store.write_labels(labels[2:], index="eval_b")
         assert store.get_label_count(index="eval_a") == 2 and store.get_label_count() == 0
@@ -140,31 +150,25 @@ class SQLStoreChecks:
         assert store.get_all_labels(index="eval_a") == [labels[0]]
 
 
-class TestSQLiteMemory(SQLStoreChecks, DocumentStoreSuite):
-    supports_embeddings = False
-
+class TestSQLiteMemory(SQLStoreChecks, DocumentStoreTests, BM25Tests):
     @pytest.fixture()
-    def store(self):
+    def document_store(self):
         store = SQLDocumentStore(url="sqlite://", use_bm25=True)
         yield store
         store.close()
 
 
-class TestSQLiteFile(SQLStoreChecks, DocumentStoreSuite):
-    supports_embeddings = False
-
+class TestSQLiteFile(SQLStoreChecks, DocumentStoreTests, BM25Tests):
     @pytest.fixture()
-    def store(self, tmp_path):
+    def document_store(self, tmp_path):
         store = SQLDocumentStore(url=f"sqlite:///{tmp_path / 'store.db'}", use_bm25=True)
         yield store
         store.close()
 
 
-class TestPostgreSQL(SQLStoreChecks, DocumentStoreSuite):
-    supports_embeddings = False
-
+class TestPostgreSQL(SQLStoreChecks, DocumentStoreTests, BM25Tests):
     @pytest.fixture()
-    def store(self, postgres_schema_url):
+    def document_store(self, postgres_schema_url):
         store = SQLDocumentStore(url=postgres_schema_url, use_bm25=True)
         yield store
         store.close()
@@ -177,7 +181,7 @@ def test_a_file_database_persists_across_store_instances(tmp_path):
     docs = sample_documents()
     first.write_documents(docs)
     first.write_documents(docs[:1], index="other")
-    first.write_labels(DocumentStoreSuite()._labels())
+    first.write_labels(sample_labels())
     first.close()
     second = SQLDocumentStore(url=url)
     assert [d.id for d in second.get_all_documents()] == [d.id for d in docs]

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from hayrick.errors import ComponentError
 from hayrick.nodes.base import BaseComponent
 from hayrick.schema import Document
+
+StoreCapability = Literal["supports_bm25", "supports_embeddings"]
+
+#: What a retriever says when its store lacks a capability (after "<Retriever>: ").
+_MISSING_CAPABILITY: dict[str, str] = {
+    "supports_bm25": "{store} as configured has no BM25 index. Build it with use_bm25=True (InMemoryDocumentStore(use_bm25=True)).",
+    "supports_embeddings": "{store} does not store embeddings; use InMemoryDocumentStore or FAISSDocumentStore for dense retrieval.",
+}
 
 
 class BaseRetriever(BaseComponent):
     """A node that finds the documents relevant to a query in a document store.
 
     Subclasses implement `retrieve()`; `run`, `run_batch` and `retrieve_batch` come from here.
+    A subclass names the store capabilities it needs in `store_capabilities` (the store's
+    `supports_bm25` / `supports_embeddings` flags); they are checked when it is built.
     """
 
     outgoing_edges = 1
+    store_capabilities: ClassVar[tuple[StoreCapability, ...]] = ()
 
     def __init__(self, document_store: Any, top_k: int = 10):
         from hayrick.stores.base import BaseDocumentStore
@@ -28,6 +39,10 @@ class BaseRetriever(BaseComponent):
                 f"got {type(document_store).__name__}."
             )
         check_top_k(top_k, type(self).__name__)
+        for capability in self.store_capabilities:
+            if not getattr(document_store, capability):
+                message = _MISSING_CAPABILITY[capability].format(store=type(document_store).__name__)
+                raise ComponentError(f"{type(self).__name__}: {message}")
         self.document_store = document_store
         self.top_k = top_k
 

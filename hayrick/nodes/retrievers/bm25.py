@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hayrick.errors import ComponentError
 from hayrick.nodes.retrievers.base import BaseRetriever, check_top_k
 from hayrick.schema import Document
 
@@ -26,13 +25,10 @@ class BM25Retriever(BaseRetriever):
         scale_score: map scores to (0, 1) (sigmoid(score / 8)); False keeps raw BM25 scores.
     """
 
+    store_capabilities = ("supports_bm25",)
+
     def __init__(self, document_store: Any, top_k: int = 10, all_terms_must_match: bool = False, scale_score: bool = True):
         super().__init__(document_store, top_k)
-        if not getattr(document_store, "supports_bm25", False):
-            raise ComponentError(
-                f"BM25Retriever: {type(document_store).__name__} as configured has no BM25 index. "
-                "Build it with use_bm25=True (InMemoryDocumentStore(use_bm25=True))."
-            )
         self.all_terms_must_match = all_terms_must_match
         self.scale_score = scale_score
 

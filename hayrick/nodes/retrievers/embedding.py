@@ -39,15 +39,10 @@ class BaseDenseRetriever(BaseRetriever):
         >>> retriever.retrieve("Is it good for reading?", top_k=3)
     """
 
+    store_capabilities = ("supports_embeddings",)
+
     def __init__(self, document_store: Any, top_k: int = 10, scale_score: bool = True, progress_bar: bool = True):
         super().__init__(document_store, top_k)
-        from hayrick.stores.base import BaseDocumentStore
-
-        if type(document_store).query_by_embedding is BaseDocumentStore.query_by_embedding:
-            raise ComponentError(
-                f"{type(self).__name__}: {type(document_store).__name__} does not store embeddings; use "
-                "InMemoryDocumentStore or FAISSDocumentStore for dense retrieval."
-            )
         self.scale_score = scale_score
         self.progress_bar = progress_bar
 
