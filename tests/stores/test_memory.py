@@ -24,7 +24,7 @@ class TestInMemorySuite(DocumentStoreSuite):
 
 @pytest.fixture(scope="module")
 def review_documents(shared_dir):
-    from hayrick.evaluation.datasets import load_subjqa_documents
+    from hayrick.datasets import load_subjqa_documents
 
     return load_subjqa_documents(shared_dir / "datasets" / "subjqa" / "electronics")
 
