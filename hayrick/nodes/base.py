@@ -357,7 +357,7 @@ class _Registry:
 
     @staticmethod
     def _load_builtins() -> None:
-        for module in ("hayrick.nodes", "hayrick.stores", "hayrick.evaluation"):
+        for module in ("hayrick.nodes", "hayrick.nodes.evaluators", "hayrick.stores"):
             importlib.import_module(module)
 
 
