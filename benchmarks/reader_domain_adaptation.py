@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--save-model", action="store_true", help="save the trained reader under --out/model")
     args = parser.parse_args()
 
-    from hayrick.evaluation.datasets import subjqa_to_squad, write_squad
+    from hayrick.datasets import subjqa_to_squad, write_squad
     from hayrick.nodes.readers import FARMReader
 
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="subjqa-da-"))

@@ -47,7 +47,7 @@ from reader_squad import (
 
 def retrieve(squad: str, n_queries: int, top_k: int = 10) -> list[tuple[str, list]]:
     """`n_queries` dev questions spread over the file, each with its BM25 top-`top_k` dev paragraphs."""
-    from hayrick.evaluation.datasets import load_squad, read_squad_examples
+    from hayrick.datasets import load_squad, read_squad_examples
     from hayrick.stores import InMemoryDocumentStore
 
     documents, _ = load_squad(squad)

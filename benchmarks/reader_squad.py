@@ -153,7 +153,7 @@ def main() -> None:
 
     import torch
 
-    from hayrick.evaluation.datasets import read_squad_examples
+    from hayrick.datasets import read_squad_examples
     from hayrick.evaluation.metrics import squad_em_f1
     from hayrick.nodes.readers import FARMReader, TransformersReader, loading
 

@@ -37,12 +37,12 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from hayrick import Document, Pipeline
-from hayrick.evaluation.datasets import load_subjqa_documents, subjqa_to_squad
+from hayrick.datasets import contains_answer, load_subjqa_documents, subjqa_to_squad, write_dpr
 from hayrick.nodes import BM25Retriever
-from hayrick.nodes.other import JoinDocuments
+from hayrick.nodes.joiners import JoinDocuments
 from hayrick.nodes.retrievers.dpr import DensePassageRetriever
-from hayrick.nodes.retrievers.dpr_data import contains_answer, subjqa_to_dpr, write_dpr
 from hayrick.nodes.retrievers.embedding import EmbeddingRetriever
+from hayrick.nodes.retrievers.hard_negatives import subjqa_to_dpr
 from hayrick.stores.memory import InMemoryDocumentStore
 
 REPO = Path(__file__).resolve().parents[1]

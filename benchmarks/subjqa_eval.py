@@ -26,10 +26,9 @@ import time
 from pathlib import Path
 
 from hayrick import Pipeline
-from hayrick.evaluation import EvalAnswers, EvalDocuments
-from hayrick.evaluation.datasets import load_squad, load_subjqa_documents, subjqa_to_squad, write_squad
+from hayrick.datasets import load_squad, load_subjqa_documents, subjqa_to_squad, write_squad
 from hayrick.evaluation.plots import plot_reader_scores, plot_recall_at_k
-from hayrick.nodes import BM25Retriever
+from hayrick.nodes import BM25Retriever, EvalAnswers, EvalDocuments
 from hayrick.schema import MultiLabel
 from hayrick.stores import InMemoryDocumentStore
 

@@ -173,7 +173,7 @@ def collect_files(paths: Sequence[Path], extensions: set[str] | None) -> list[Pa
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Load the SQuAD file into the store of the pipeline's retriever(s), run Pipeline.eval, print metrics."""
-    import hayrick.evaluation  # noqa: F401  (defines EvalDocuments and EvalAnswers for `type:` in the YAML)
+    import hayrick.nodes.evaluators  # noqa: F401  (defines EvalDocuments and EvalAnswers for `type:` in the YAML)
     from hayrick.evaluation.report import format_metrics_table
     from hayrick.pipelines.base import Pipeline
     from hayrick.pipelines.config import read_config

@@ -1,19 +1,22 @@
-"""Evaluation: metrics (pure functions), eval nodes, EvaluationResult, dataset loaders, plots.
+"""Evaluation: metrics (pure functions), matching, EvaluationResult, reports, plots.
 
 ```python
-from hayrick.evaluation import EvalAnswers, EvalDocuments, EvaluationResult
+from hayrick.evaluation import EvaluationResult
 
 result = pipeline.eval(labels=store.get_all_labels_aggregated(drop_negative_labels=True))
 result.calculate_metrics(simulated_top_k_retriever=5)
 result.print_eval_report()
 ```
 
+The eval nodes live with the nodes (`hayrick.nodes.evaluators`); `from hayrick.evaluation import
+EvalDocuments, EvalAnswers` still works and imports them when first asked for, so this package does
+not import `hayrick.nodes`. The SQuAD and SubjQA readers live in `hayrick.datasets`.
 pandas (for `EvaluationResult`), matplotlib (for `plots`) and sentence-transformers (for semantic
 answer similarity) are imported when first used, not when this package is imported.
 """
 
-from hayrick.evaluation.eval_answers import EvalAnswers
-from hayrick.evaluation.eval_documents import EvalDocuments
+from typing import Any
+
 from hayrick.evaluation.metrics import (
     average_precision,
     document_metrics,
@@ -55,3 +58,12 @@ __all__ = [
     "semantic_answer_similarity",
     "squad_em_f1",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`EvalAnswers` and `EvalDocuments` (nodes, in `hayrick.nodes.evaluators`), imported when first asked for."""
+    if name in ("EvalAnswers", "EvalDocuments"):
+        from hayrick.nodes import evaluators
+
+        return getattr(evaluators, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,13 +1,18 @@
-"""Every built-in node, one family per folder (retrievers/, readers/, preprocessing/, ...).
+"""Every built-in node, one family per folder (retrievers/, readers/, joiners/, embedders/, evaluators/, ...).
 
 `from hayrick.nodes import BaseComponent` is the base class of every node; see
 `hayrick/nodes/base.py` for the node contract. Heavy libraries (torch, transformers,
-pypdf) are imported inside the nodes that need them, so importing this module is cheap.
+pypdf) are imported inside the nodes that need them, so importing this module is cheap;
+the evaluators (`EvalDocuments`, `EvalAnswers`) load `hayrick.evaluation` and are imported
+on first use of their names.
 """
 
+from typing import Any
+
 from hayrick.nodes.base import BaseComponent, get_component_class, load_entry_point_nodes, registered_component_names
+from hayrick.nodes.embedders import DocumentEmbedder
 from hayrick.nodes.file_converter import BaseConverter, MarkdownConverter, PDFToTextConverter, TextConverter
-from hayrick.nodes.other import DocumentEmbedder, JoinAnswers, JoinDocuments, JoinNode
+from hayrick.nodes.joiners import JoinAnswers, JoinDocuments, JoinNode
 from hayrick.nodes.preprocessing import BasePreProcessor, PreProcessor
 from hayrick.nodes.readers import BaseReader, FARMReader, TransformersReader
 from hayrick.nodes.retrievers import (
@@ -27,6 +32,8 @@ __all__ = [
     "DensePassageRetriever",
     "DocumentEmbedder",
     "EmbeddingRetriever",
+    "EvalAnswers",
+    "EvalDocuments",
     "JoinAnswers",
     "JoinDocuments",
     "JoinNode",
@@ -48,3 +55,12 @@ __all__ = [
     "load_entry_point_nodes",
     "registered_component_names",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`EvalAnswers` and `EvalDocuments`, imported from `hayrick.nodes.evaluators` when first asked for."""
+    if name in ("EvalAnswers", "EvalDocuments"):
+        from hayrick.nodes import evaluators
+
+        return getattr(evaluators, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

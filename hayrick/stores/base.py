@@ -217,7 +217,7 @@ class BaseDocumentStore(BaseComponent):
         Returns:
             `(documents, labels)` written.
         """
-        from hayrick.evaluation.eval_data import squad_eval_data
+        from hayrick.datasets import squad_eval_data
 
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise DocumentStoreError(f"add_eval_data: batch_size must be a positive int, got {batch_size!r}.")

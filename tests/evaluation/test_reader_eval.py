@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hayrick import Pipeline
-from hayrick.evaluation import EvalAnswers, EvalDocuments
+from hayrick.nodes import EvalAnswers, EvalDocuments
 from tests.evaluation.helpers import qa_pipeline, tiny_labels
 
 

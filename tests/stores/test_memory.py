@@ -31,7 +31,7 @@ class TestInMemorySuite(DocumentStoreTests, BM25Tests, EmbeddingTests):
 
 @pytest.fixture(scope="module")
 def review_documents(shared_dir):
-    from hayrick.evaluation.datasets import load_subjqa_documents
+    from hayrick.datasets import load_subjqa_documents
 
     return load_subjqa_documents(shared_dir / "datasets" / "subjqa" / "electronics")
 

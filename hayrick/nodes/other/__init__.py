@@ -1,7 +1,6 @@
-"""Nodes that fit no other family: joins (hybrid search, several readers) and the indexing-time embedder."""
+"""The old import path of the joiners (now `hayrick.nodes.joiners`) and the embedder (now `hayrick.nodes.embedders`)."""
 
-from hayrick.nodes.other.document_embedder import DocumentEmbedder
-from hayrick.nodes.other.join_answers import JoinAnswers
-from hayrick.nodes.other.join_documents import JoinDocuments, JoinNode
+from hayrick.nodes.embedders import DocumentEmbedder
+from hayrick.nodes.joiners import JoinAnswers, JoinDocuments, JoinNode
 
 __all__ = ["DocumentEmbedder", "JoinAnswers", "JoinDocuments", "JoinNode"]

@@ -12,7 +12,7 @@ reader.train("data", "train.json", dev_split=0.1, n_epochs=1, save_dir="my-reade
 
 What training does (`train_reader`):
 
-1. Reads the SQuAD v1.1 / v2.0 file(s) (`hayrick.evaluation.datasets.read_squad_examples`:
+1. Reads the SQuAD v1.1 / v2.0 file(s) (`hayrick.datasets.read_squad_examples`:
    errors name the file and the entry; `plausible_answers` are ignored).
 2. Cuts every (question, context) pair into windows with the reader's own windowing
    (`windows.make_windows`, so training sees exactly what inference sees) and labels each
@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hayrick.evaluation.datasets import (
+from hayrick.datasets.squad import (
     AnswerMismatch,
     SquadAnswer,
     SquadExample,

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hayrick.datasets.dpr import read_dpr
 from hayrick.errors import ComponentError
-from hayrick.nodes.retrievers.dpr_data import read_dpr
 from hayrick.nodes.retrievers.encoders import check_positive_int, import_torch
 
 logger = logging.getLogger(__name__)

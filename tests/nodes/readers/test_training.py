@@ -1,5 +1,5 @@
-"""Tests for reader training and file evaluation (hayrick/nodes/readers/training.py) and the SQuAD /
-SubjQA loaders they read (hayrick/evaluation/datasets.py).
+"""Tests for reader training and file evaluation (hayrick/nodes/readers/training.py); the SQuAD and
+SubjQA readers are tested in tests/datasets/.
 
 A tiny randomly initialised BERT (hidden 32, 2 layers, a 60-word WordPiece vocab) learns a synthetic
 task: every context says "the <thing> is <value> ." among filler sentences, and the answer is always
@@ -9,10 +9,7 @@ the word after "is".
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import json
-import random
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,70 +19,24 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
+from hayrick.datasets.squad import squad_examples_from_dict
 from hayrick.errors import FileConversionError
-from hayrick.evaluation.datasets import (
-    load_squad,
-    read_squad_examples,
-    squad_examples_from_dict,
-    strip_answer_not_found,
-    subjqa_to_squad,
-    write_squad,
-)
 from hayrick.nodes.readers.training import (
     eval_on_file,
     featurize_for_training,
     split_dev,
     train_reader,
 )
+from tests.datasets.synthetic import FILLER, THINGS, VALUES, synthetic_squad, write_json
 
-THINGS = ["car", "dog", "cat", "house", "sky", "ball", "door", "lamp", "shirt", "cup", "book", "bike", "boat", "tree",
-          "hat", "box"]
-VALUES = ["red", "blue", "green", "yellow", "black", "white", "big", "small", "old", "new", "warm", "cold"]
-FILLER = [
-    "we saw a bird near the park today .",
-    "they like to walk in the city .",
-    "then we went home and it rained .",
-    "my friend made tea for us .",
-    "a man sang a song at night .",
-]
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 VOCAB = SPECIAL + sorted({w for s in FILLER for w in s.split()} | set(THINGS) | set(VALUES) | {"is", "what", "?", "."})
 METRIC_KEYS = {"EM", "f1", "top_n_accuracy"}
 
 
 # ------------------------------------------------------------------------------------------------
-# Helpers: synthetic SQuAD files and a tiny model
+# Helpers: a tiny model
 # ------------------------------------------------------------------------------------------------
-
-
-def synthetic_squad(n: int, seed: int, unanswerable: int = 0) -> dict:
-    """`n` questions "what is the X ?" whose answer is the word after "is" in the context.
-
-    The last `unanswerable` questions ask about a thing the context does not mention (SQuAD 2.0 style).
-    """
-    rng = random.Random(seed)
-    paragraphs = []
-    for i in range(n):
-        thing, value = rng.choice(THINGS), rng.choice(VALUES)
-        before = " ".join(rng.sample(FILLER, rng.randint(0, 3)))
-        after = " ".join(rng.sample(FILLER, rng.randint(0, 2)))
-        fact = f"the {thing} is {value} ."
-        context = " ".join(part for part in (before, fact, after) if part)
-        start = context.index(fact) + len(f"the {thing} is ")
-        if i >= n - unanswerable:
-            other = rng.choice([t for t in THINGS if t != thing])
-            qa = {"id": f"q{seed}-{i}", "question": f"what is the {other} ?", "answers": [],
-                  "is_impossible": True, "plausible_answers": [{"text": value, "answer_start": start}]}
-        else:
-            qa = {"id": f"q{seed}-{i}", "question": f"what is the {thing} ?",
-                  "answers": [{"text": value, "answer_start": start}], "is_impossible": False}
-        paragraphs.append({"context": context, "qas": [qa]})
-    return {"version": "synthetic", "data": [{"title": "synthetic", "paragraphs": paragraphs}]}
-
-
-def write_json(path: Path, data: dict) -> Path:
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
 
 
 def build_tiny_model(folder: Path) -> Path:
@@ -298,124 +249,9 @@ def test_train_rejects_bad_arguments(kwargs, message, data_dir):
         train_reader(reader, data_dir, "train.json", **kwargs)
 
 
-# ------------------------------------------------------------------------------------------------
-# Malformed SQuAD files
-# ------------------------------------------------------------------------------------------------
-
-
-def test_missing_key_names_file_and_entry(tmp_path):
-    data = synthetic_squad(3, seed=8)
-    del data["data"][0]["paragraphs"][1]["qas"][0]["question"]
-    path = write_json(tmp_path / "bad.json", data)
-    with pytest.raises(FileConversionError, match=r"bad\.json: data\[0\]\.paragraphs\[1\]\.qas\[0\] has no 'question'"):
-        read_squad_examples(path)
-    data = {"data": [{"title": "x", "paragraphs": [{"qas": []}]}]}
-    with pytest.raises(FileConversionError, match=r"data\[0\]\.paragraphs\[0\] has no 'context'"):
-        read_squad_examples(write_json(tmp_path / "bad2.json", data))
-    with pytest.raises(FileConversionError, match="has no 'data'"):
-        read_squad_examples(write_json(tmp_path / "bad3.json", {"paragraphs": []}))
-
-
-def test_not_json_and_missing_file(tmp_path):
-    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(FileConversionError, match=r"broken\.json: not valid JSON"):
-        read_squad_examples(tmp_path / "broken.json")
-    with pytest.raises(FileNotFoundError, match="nowhere.json"):
-        read_squad_examples(tmp_path / "nowhere.json")
-
-
-def test_answer_start_mismatch_is_counted_fixed_or_dropped(tmp_path):
-    data = synthetic_squad(5, seed=9)
-    paragraphs = data["data"][0]["paragraphs"]
-    paragraphs[1]["qas"][0]["answers"][0]["answer_start"] += 3   # text occurs elsewhere: fixable
-    paragraphs[3]["qas"][0]["answers"][0]["text"] = "purple"     # nowhere in the context
-    path = write_json(tmp_path / "mismatch.json", data)
-    with pytest.raises(FileConversionError, match=r"mismatch\.json: 2 answer\(s\) do not match") as info:
-        read_squad_examples(path)
-    assert "data[0].paragraphs[1].qas[0]" in str(info.value) and "answer_mismatch='fix'" in str(info.value)
-
-    fixed = read_squad_examples(path, answer_mismatch="fix")
-    assert len(fixed) == 4  # the question whose only answer is nowhere in its context is dropped
-    answer = fixed[1].answers[0]
-    assert fixed[1].context[answer.start : answer.end] == answer.text
-    assert len(read_squad_examples(path, answer_mismatch="drop")) == 3
-
-
 def test_training_on_malformed_file_fails_before_training(tmp_path):
     data = synthetic_squad(3, seed=10)
     data["data"][0]["paragraphs"][2]["qas"][0]["answers"][0]["answer_start"] = "12"
     write_json(tmp_path / "train.json", data)
     with pytest.raises(FileConversionError, match=r"answers\[0\]\['answer_start'\] must be int"):
         train_reader(SimpleNamespace(), tmp_path, "train.json")
-
-
-# ------------------------------------------------------------------------------------------------
-# load_squad and subjqa_to_squad on the shared data sets
-# ------------------------------------------------------------------------------------------------
-
-
-def _slice_of(path: Path, n_articles: int, out: Path) -> tuple[Path, dict]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["data"] = data["data"][:n_articles]
-    return write_json(out, data), data
-
-
-def test_load_squad_v1_slice(shared_dir, tmp_path):
-    path, data = _slice_of(shared_dir / "datasets/squad/dev-v1.1.json", 2, tmp_path / "dev-slice.json")
-    docs, labels = load_squad(path)
-    paragraphs = [p for a in data["data"] for p in a["paragraphs"]]
-    assert len(docs) == len({p["context"] for p in paragraphs})
-    assert {d.meta["title"] for d in docs} == {a["title"] for a in data["data"]}
-    assert len(labels) == sum(len(q["answers"]) for p in paragraphs for q in p["qas"])
-    by_id = {d.id: d for d in docs}
-    for label in labels:
-        assert label.origin == "gold-label" and label.is_correct_answer and label.is_correct_document
-        assert not label.no_answer and label.answer.document_ids == [label.document.id]
-        span = label.answer.offsets_in_document[0]
-        assert by_id[label.document.id].content[span.start : span.end] == label.answer.answer
-    assert len({label.meta["question_id"] for label in labels}) == sum(len(p["qas"]) for p in paragraphs)
-
-
-def test_load_squad_v2_slice_has_no_answer_labels(shared_dir, tmp_path):
-    path, data = _slice_of(shared_dir / "datasets/squad/dev-v2.0-half.json", 1, tmp_path / "v2-slice.json")
-    _, labels = load_squad(path)
-    qas = [q for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
-    impossible = {q["id"] for q in qas if q.get("is_impossible")}
-    assert impossible
-    no_answer = [label for label in labels if label.no_answer]
-    assert {label.meta["question_id"] for label in no_answer} == impossible
-    assert all(label.answer.answer == "" for label in no_answer)
-
-
-def test_subjqa_to_squad_test_split(shared_dir, tmp_path):
-    csv_path = shared_dir / "datasets/subjqa/electronics/test.csv"
-    squad = subjqa_to_squad(csv_path)
-    qas = [(p["context"], q) for a in squad["data"] for p in a["paragraphs"] for q in p["qas"]]
-    assert len(qas) == 358 and len({q["id"] for _, q in qas}) == 358
-    with csv_path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    assert {q["id"] for _, q in qas} == {r["q_review_id"] for r in rows}
-    reviews = {strip_answer_not_found(r["review"]) for r in rows}
-    for context, qa in qas:
-        assert not context.endswith("ANSWERNOTFOUND") and context in reviews
-        assert qa["is_impossible"] == (qa["answers"] == [])
-        for answer in qa["answers"]:
-            start = answer["answer_start"]
-            assert context[start : start + len(answer["text"])] == answer["text"]
-            assert "ANSWERNOTFOUND" not in answer["text"]
-    # a question is unanswerable only when every annotation of it is ANSWERNOTFOUND (or runs into it)
-    impossible = {q["id"] for _, q in qas if q["is_impossible"]}
-    assert all(r["human_ans_spans"] == "ANSWERNOTFOUND" or r["human_ans_spans"].endswith(" ANSWERNOTFOUND")
-               for r in rows if r["q_review_id"] in impossible)
-    assert 100 <= len(impossible) < 358 - 200
-    assert {a["title"] for a in squad["data"]} == {r["item_id"] for r in rows}
-
-    # written out, it reads back as SQuAD with every answer_start right, and loads as labels
-    path = write_squad(squad, tmp_path / "subjqa-test.json")
-    assert len(read_squad_examples(path)) == 358
-    docs, labels = load_squad(path)
-    assert len(docs) == len({context for context, _ in qas})
-    assert len({label.meta["question_id"] for label in labels}) == 358
-    assert sum(label.no_answer for label in labels) == len(impossible)
-    answerable_only = subjqa_to_squad(csv_path, include_no_answer=False)
-    assert sum(len(p["qas"]) for a in answerable_only["data"] for p in a["paragraphs"]) == 358 - len(impossible)

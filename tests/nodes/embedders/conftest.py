@@ -1,4 +1,4 @@
-"""Fixtures for the tests of hayrick/nodes/other: the all-MiniLM-L6-v2 folder."""
+"""Fixtures for the tests of hayrick/nodes/embedders (and, imported, hayrick/nodes/joiners): the all-MiniLM-L6-v2 folder."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ import pytest
 from hayrick import Answer, Pipeline, Span
 from hayrick.errors import ComponentError, NodeError
 from hayrick.nodes import BaseComponent
-from hayrick.nodes.other import JoinAnswers
-from hayrick.nodes.other.join_answers import answer_key
+from hayrick.nodes.joiners import JoinAnswers
+from hayrick.nodes.joiners.join_answers import answer_key
 
 
 def answer(text: str, score: float | None, doc: str = "d1", start: int = 0) -> Answer:

@@ -6,7 +6,7 @@ import pytest
 
 from hayrick import Answer, Document, Pipeline
 from hayrick.errors import ComponentError, NodeError
-from hayrick.evaluation import EvalAnswers, EvalDocuments
+from hayrick.nodes import EvalAnswers, EvalDocuments
 from hayrick.nodes import BM25Retriever
 from hayrick.schema import MultiLabel
 from tests.evaluation.helpers import PARAGRAPHS, SCRIPT, ScriptedReader, make_label, tiny_labels, tiny_store

@@ -8,7 +8,7 @@ import pytest
 from hayrick import Document, Pipeline
 from hayrick.errors import ComponentError, NodeError
 from hayrick.nodes import BM25Retriever, TfidfRetriever
-from hayrick.nodes.other import JoinDocuments
+from hayrick.nodes.joiners import JoinDocuments
 from hayrick.stores.memory import InMemoryDocumentStore
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from hayrick import Document, Pipeline
 from hayrick.errors import ComponentError, NodeError
-from hayrick.evaluation import EvalDocuments
+from hayrick.nodes import EvalDocuments
 from hayrick.nodes import BM25Retriever
 from hayrick.schema import MultiLabel
 from tests.evaluation.helpers import PARAGRAPHS, make_label, tiny_labels, tiny_store

@@ -9,7 +9,7 @@ import pytest
 from hayrick import Document, Pipeline
 from hayrick.errors import ComponentError, NodeError
 from hayrick.nodes import BaseComponent, TextConverter
-from hayrick.nodes.other import DocumentEmbedder
+from hayrick.nodes.embedders import DocumentEmbedder
 from hayrick.stores.memory import InMemoryDocumentStore
 from tests.optional import need
 

@@ -1,0 +1,76 @@
+"""The import paths that moved (datasets, eval nodes, joiners, embedders) still give the same objects."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import hayrick.datasets as datasets
+import hayrick.nodes as nodes
+from hayrick.nodes.retrievers import hard_negatives
+
+
+def test_old_dataset_paths_give_the_new_objects():
+    from hayrick.evaluation import datasets as old_datasets
+    from hayrick.evaluation import eval_data as old_eval_data
+    from hayrick.nodes.retrievers import dpr_data as old_dpr_data
+
+    for name in old_datasets.__all__:
+        assert getattr(old_datasets, name) is getattr(datasets, name)
+    for name in old_eval_data.__all__:
+        assert getattr(old_eval_data, name) is getattr(datasets, name)
+    for name in ("contains_answer", "read_dpr", "write_dpr"):
+        assert getattr(old_dpr_data, name) is getattr(datasets, name)
+    assert old_dpr_data.squad_to_dpr is hard_negatives.squad_to_dpr
+    assert old_dpr_data.subjqa_to_dpr is hard_negatives.subjqa_to_dpr
+
+
+def test_old_node_paths_give_the_new_classes():
+    from hayrick.evaluation import EvalAnswers, EvalDocuments
+    from hayrick.nodes import other
+    from hayrick.nodes.joiners import join_answers
+    from hayrick.nodes.other import document_embedder as old_embedder
+    from hayrick.nodes.other import join_answers as old_join_answers
+    from hayrick.nodes.other import join_documents as old_join_documents
+
+    assert EvalAnswers is nodes.EvalAnswers and EvalDocuments is nodes.EvalDocuments
+    assert EvalDocuments.__module__ == "hayrick.nodes.evaluators.eval_documents"
+    for name in other.__all__:
+        assert getattr(other, name) is getattr(nodes, name)
+    assert old_join_documents.JoinDocuments is nodes.JoinDocuments and old_join_documents.JoinNode is nodes.JoinNode
+    assert old_join_answers.JoinAnswers is nodes.JoinAnswers and old_join_answers.answer_key is join_answers.answer_key
+    assert old_embedder.DocumentEmbedder is nodes.DocumentEmbedder
+    assert nodes.JoinDocuments.__module__ == "hayrick.nodes.joiners.join_documents"
+    assert nodes.DocumentEmbedder.__module__ == "hayrick.nodes.embedders.document_embedder"
+    assert nodes.get_component_class("hayrick.nodes.other.join_documents.JoinDocuments") is nodes.JoinDocuments
+    assert nodes.get_component_class("EvalDocuments") is EvalDocuments
+    try:
+        nodes.NoSuchNode  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchNode" in str(exc)
+    else:
+        raise AssertionError("hayrick.nodes.NoSuchNode should not exist")
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """The modules a file imports at module level (not inside functions)."""
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_datasets_import_schema_and_errors_only(repo_root):
+    for path in sorted((repo_root / "hayrick" / "datasets").glob("*.py")):
+        hayrick_imports = {m for m in module_level_imports(path) if m.startswith("hayrick")}
+        others = {m for m in hayrick_imports if not m.startswith("hayrick.datasets")}
+        assert others <= {"hayrick.schema", "hayrick.errors"}, (path.name, hayrick_imports)
+
+
+def test_evaluation_package_and_its_old_paths_do_not_import_nodes(repo_root):
+    for name in ("__init__.py", "datasets.py", "eval_data.py"):
+        imports = module_level_imports(repo_root / "hayrick" / "evaluation" / name)
+        assert not any(m.startswith("hayrick.nodes") for m in imports), (name, imports)
