@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import hayrick.datasets as datasets
 import hayrick.nodes as nodes
 from hayrick.nodes.retrievers import hard_negatives
@@ -50,27 +47,3 @@ def test_old_node_paths_give_the_new_classes():
         assert "NoSuchNode" in str(exc)
     else:
         raise AssertionError("hayrick.nodes.NoSuchNode should not exist")
-
-
-def module_level_imports(path: Path) -> set[str]:
-    """The modules a file imports at module level (not inside functions)."""
-    found = set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
-def test_datasets_import_schema_and_errors_only(repo_root):
-    for path in sorted((repo_root / "hayrick" / "datasets").glob("*.py")):
-        hayrick_imports = {m for m in module_level_imports(path) if m.startswith("hayrick")}
-        others = {m for m in hayrick_imports if not m.startswith("hayrick.datasets")}
-        assert others <= {"hayrick.schema", "hayrick.errors"}, (path.name, hayrick_imports)
-
-
-def test_evaluation_package_and_its_old_paths_do_not_import_nodes(repo_root):
-    for name in ("__init__.py", "datasets.py", "eval_data.py"):
-        imports = module_level_imports(repo_root / "hayrick" / "evaluation" / name)
-        assert not any(m.startswith("hayrick.nodes") for m in imports), (name, imports)

@@ -53,13 +53,13 @@ BUILTIN_COMPONENTS: dict[str, str] = {
     "MarkdownConverter": "hayrick.nodes.file_converter.markdown",
     "PreProcessor": "hayrick.nodes.preprocessing.preprocessor",
     "FileTypeClassifier": "hayrick.nodes.routing.file_type_classifier",
-    "DocumentEmbedder": "hayrick.nodes.other.document_embedder",
+    "DocumentEmbedder": "hayrick.nodes.embedders.document_embedder",
     # joins
-    "JoinDocuments": "hayrick.nodes.other.join_documents",
-    "JoinAnswers": "hayrick.nodes.other.join_answers",
-    # evaluation
-    "EvalDocuments": "hayrick.evaluation.eval_documents",
-    "EvalAnswers": "hayrick.evaluation.eval_answers",
+    "JoinDocuments": "hayrick.nodes.joiners.join_documents",
+    "JoinAnswers": "hayrick.nodes.joiners.join_answers",
+    # evaluation nodes
+    "EvalDocuments": "hayrick.nodes.evaluators.eval_documents",
+    "EvalAnswers": "hayrick.nodes.evaluators.eval_answers",
 }
 
 

@@ -1,66 +1,42 @@
 """Every built-in node, one family per folder (retrievers/, readers/, joiners/, embedders/, evaluators/, ...).
 
-`from hayrick.nodes import BaseComponent` is the base class of every node; see
-`hayrick/nodes/base.py` for the node contract. Heavy libraries (torch, transformers,
-pypdf) are imported inside the nodes that need them, so importing this module is cheap;
-the evaluators (`EvalDocuments`, `EvalAnswers`) load `hayrick.evaluation` and are imported
-on first use of their names.
+`from hayrick.nodes import BM25Retriever` works as in Haystack 1.x; each name imports its own
+module on first use, so a BM25 pipeline never loads the readers. `BaseComponent` is the base class
+of every node (the contract: `hayrick/core/component.py`). Heavy libraries (torch, transformers,
+pypdf) are imported inside the nodes that need them.
 """
 
-from typing import Any
+from hayrick.lazy_imports import lazy_exports
 
-from hayrick.nodes.base import BaseComponent, get_component_class, load_entry_point_nodes, registered_component_names
-from hayrick.nodes.embedders import DocumentEmbedder
-from hayrick.nodes.file_converter import BaseConverter, MarkdownConverter, PDFToTextConverter, TextConverter
-from hayrick.nodes.joiners import JoinAnswers, JoinDocuments, JoinNode
-from hayrick.nodes.preprocessing import BasePreProcessor, PreProcessor
-from hayrick.nodes.readers import BaseReader, FARMReader, TransformersReader
-from hayrick.nodes.retrievers import (
-    BaseDenseRetriever,
-    BaseRetriever,
-    BM25Retriever,
-    DensePassageRetriever,
-    EmbeddingRetriever,
-    FilterRetriever,
-    TfidfRetriever,
-)
-from hayrick.nodes.routing import FileTypeClassifier
+_EXPORTS = {
+    "BaseComponent": "hayrick.core",
+    "get_component_class": "hayrick.core",
+    "load_entry_point_nodes": "hayrick.core",
+    "registered_component_names": "hayrick.core",
+    "BaseRetriever": ".retrievers.base",
+    "BM25Retriever": ".retrievers.bm25",
+    "TfidfRetriever": ".retrievers.tfidf",
+    "FilterRetriever": ".retrievers.filter",
+    "BaseDenseRetriever": ".retrievers.embedding",
+    "EmbeddingRetriever": ".retrievers.embedding",
+    "DensePassageRetriever": ".retrievers.dpr",
+    "BaseReader": ".readers.base",
+    "FARMReader": ".readers.farm",
+    "TransformersReader": ".readers.transformers_reader",
+    "BaseConverter": ".file_converter.base",
+    "TextConverter": ".file_converter.txt",
+    "PDFToTextConverter": ".file_converter.pdf",
+    "MarkdownConverter": ".file_converter.markdown",
+    "BasePreProcessor": ".preprocessing.base",
+    "PreProcessor": ".preprocessing.preprocessor",
+    "FileTypeClassifier": ".routing.file_type_classifier",
+    "JoinNode": ".joiners.join_documents",
+    "JoinDocuments": ".joiners.join_documents",
+    "JoinAnswers": ".joiners.join_answers",
+    "DocumentEmbedder": ".embedders.document_embedder",
+    "EvalDocuments": ".evaluators.eval_documents",
+    "EvalAnswers": ".evaluators.eval_answers",
+}
 
-__all__ = [
-    "BaseComponent",
-    "BaseDenseRetriever",
-    "DensePassageRetriever",
-    "DocumentEmbedder",
-    "EmbeddingRetriever",
-    "EvalAnswers",
-    "EvalDocuments",
-    "JoinAnswers",
-    "JoinDocuments",
-    "JoinNode",
-    "BaseConverter",
-    "BasePreProcessor",
-    "BaseReader",
-    "BaseRetriever",
-    "BM25Retriever",
-    "FARMReader",
-    "FileTypeClassifier",
-    "FilterRetriever",
-    "MarkdownConverter",
-    "PDFToTextConverter",
-    "PreProcessor",
-    "TextConverter",
-    "TfidfRetriever",
-    "TransformersReader",
-    "get_component_class",
-    "load_entry_point_nodes",
-    "registered_component_names",
-]
-
-
-def __getattr__(name: str) -> Any:
-    """`EvalAnswers` and `EvalDocuments`, imported from `hayrick.nodes.evaluators` when first asked for."""
-    if name in ("EvalAnswers", "EvalDocuments"):
-        from hayrick.nodes import evaluators
-
-        return getattr(evaluators, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

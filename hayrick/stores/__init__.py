@@ -1,11 +1,18 @@
 """Document stores: the store contract, filters, the BM25 kernel, in-memory, SQL and FAISS stores.
 
-SQLAlchemy and FAISS are imported when a store is built, not when this package is imported.
+`from hayrick.stores import InMemoryDocumentStore` imports that store's module and nothing else
+(the names load on first use); SQLAlchemy and FAISS are imported when a store is built.
 """
 
-from hayrick.stores.base import BaseDocumentStore
-from hayrick.stores.faiss import FAISSDocumentStore
-from hayrick.stores.memory import InMemoryDocumentStore
-from hayrick.stores.sql import SQLDocumentStore
+from hayrick.lazy_imports import lazy_exports
 
-__all__ = ["BaseDocumentStore", "FAISSDocumentStore", "InMemoryDocumentStore", "SQLDocumentStore"]
+_EXPORTS = {
+    "BaseDocumentStore": ".base",
+    "FAISSDocumentStore": ".faiss",
+    "InMemoryDocumentStore": ".memory",
+    "SQLDocumentStore": ".sql",
+    "VectorIndex": ".vectors",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

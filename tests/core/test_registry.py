@@ -90,10 +90,12 @@ def test_entry_point_plugins_register_their_nodes(tmp_path, monkeypatch):
 
 def _builtin_classes() -> dict[str, type]:
     """Every concrete component class that hayrick's own packages define, by short name."""
-    import hayrick.evaluation  # noqa: F401
-    import hayrick.nodes  # noqa: F401
-    import hayrick.stores  # noqa: F401
+    import hayrick.nodes
+    import hayrick.stores
 
+    for package in (hayrick.nodes, hayrick.stores):  # their names load on first use: load them all
+        for name in package.__all__:
+            getattr(package, name)
     return {
         cls.__name__: cls
         for cls in registry._by_qualified.values()

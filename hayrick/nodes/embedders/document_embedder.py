@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from hayrick.errors import ComponentError, NodeError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)

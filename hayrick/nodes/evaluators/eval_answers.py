@@ -24,7 +24,7 @@ from typing import Any
 
 from hayrick.errors import ComponentError
 from hayrick.evaluation.matching import GoldLabels, to_multilabel
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Answer
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from hayrick.errors import ComponentError
 from hayrick.evaluation.matching import GoldLabels, to_multilabel
 from hayrick.evaluation.metrics import average_precision, reciprocal_rank
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)

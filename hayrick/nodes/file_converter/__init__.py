@@ -3,11 +3,17 @@
 ```python
 from hayrick.nodes.file_converter import MarkdownConverter, PDFToTextConverter, TextConverter
 ```
+Each name loads its module on first use.
 """
 
-from hayrick.nodes.file_converter.base import BaseConverter
-from hayrick.nodes.file_converter.markdown import MarkdownConverter
-from hayrick.nodes.file_converter.pdf import PDFToTextConverter
-from hayrick.nodes.file_converter.txt import TextConverter
+from hayrick.lazy_imports import lazy_exports
 
-__all__ = ["BaseConverter", "MarkdownConverter", "PDFToTextConverter", "TextConverter"]
+_EXPORTS = {
+    "BaseConverter": ".base",
+    "MarkdownConverter": ".markdown",
+    "PDFToTextConverter": ".pdf",
+    "TextConverter": ".txt",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from hayrick.errors import ComponentError, NodeError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 #: Haystack 1.x's constant: rank r (0-based) contributes 1 / (61 + r) = 1 / (60 + r + 1).

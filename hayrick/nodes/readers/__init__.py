@@ -1,7 +1,13 @@
-"""Readers: extract answers to a query from documents (extractive QA models)."""
+"""Readers: extract answers to a query from documents (each name loads its module on first use).
+"""
 
-from hayrick.nodes.readers.base import BaseReader
-from hayrick.nodes.readers.farm import FARMReader
-from hayrick.nodes.readers.transformers_reader import TransformersReader
+from hayrick.lazy_imports import lazy_exports
 
-__all__ = ["BaseReader", "FARMReader", "TransformersReader"]
+_EXPORTS = {
+    "BaseReader": ".base",
+    "FARMReader": ".farm",
+    "TransformersReader": ".transformers_reader",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,18 +1,17 @@
-"""Retrievers: find the documents relevant to a query."""
+"""Retrievers: find the documents relevant to a query (each name loads its module on first use).
+"""
 
-from hayrick.nodes.retrievers.base import BaseRetriever
-from hayrick.nodes.retrievers.bm25 import BM25Retriever
-from hayrick.nodes.retrievers.dpr import DensePassageRetriever
-from hayrick.nodes.retrievers.embedding import BaseDenseRetriever, EmbeddingRetriever
-from hayrick.nodes.retrievers.filter import FilterRetriever
-from hayrick.nodes.retrievers.tfidf import TfidfRetriever
+from hayrick.lazy_imports import lazy_exports
 
-__all__ = [
-    "BaseDenseRetriever",
-    "BaseRetriever",
-    "BM25Retriever",
-    "DensePassageRetriever",
-    "EmbeddingRetriever",
-    "FilterRetriever",
-    "TfidfRetriever",
-]
+_EXPORTS = {
+    "BaseRetriever": ".base",
+    "BM25Retriever": ".bm25",
+    "DensePassageRetriever": ".dpr",
+    "BaseDenseRetriever": ".embedding",
+    "EmbeddingRetriever": ".embedding",
+    "FilterRetriever": ".filter",
+    "TfidfRetriever": ".tfidf",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

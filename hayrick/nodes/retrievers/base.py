@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from hayrick.errors import ComponentError
-from hayrick.nodes.base import BaseComponent
+from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 StoreCapability = Literal["supports_bm25", "supports_embeddings"]
