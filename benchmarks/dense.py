@@ -35,7 +35,7 @@ if "--threads" in sys.argv[:-1]:  # before numpy starts its BLAS threads
 import numpy as np
 
 from hayrick.schema import Document
-from hayrick.stores.faiss import FAISSDocumentStore, import_faiss
+from hayrick.stores.faiss import FAISSDocumentStore
 from hayrick.stores.memory import InMemoryDocumentStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -92,7 +92,8 @@ def memory_store_row(vectors: np.ndarray, queries: np.ndarray, truth: np.ndarray
 
 
 def search_benchmark(args: argparse.Namespace) -> None:
-    faiss = import_faiss()
+    import faiss
+
     vectors, queries = make_vectors(args.n, args.queries, args.data)
     truth = exact_top10(vectors, queries)
     rows: list[tuple[str, float, float, float | None, str]] = []
@@ -179,7 +180,9 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(args.threads)
-        import_faiss().omp_set_num_threads(args.threads)
+        import faiss
+
+        faiss.omp_set_num_threads(args.threads)
     if not args.skip_search:
         search_benchmark(args)
     if not args.skip_embedding:

@@ -31,6 +31,8 @@ from pydantic import (
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 from typing_extensions import Self
 
+from hayrick._checks import is_number
+
 ContentType = Literal["text", "table", "image", "audio"]
 
 
@@ -100,7 +102,7 @@ def _to_score(value: Any) -> float | None:
         value = value.item()
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not is_number(value):
         raise ValueError(f"score must be a number or None, got {type(value).__name__}: {value!r:.80}")
     return float(value)
 

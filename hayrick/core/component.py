@@ -56,6 +56,7 @@ import inspect
 from abc import ABC, abstractmethod
 from typing import Any
 
+from hayrick._checks import is_int
 from hayrick.core.registry import registry
 from hayrick.errors import ComponentError
 
@@ -70,7 +71,7 @@ class BaseComponent(ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         edges = cls.__dict__.get("outgoing_edges", cls.outgoing_edges)
-        if isinstance(edges, bool) or not isinstance(edges, int) or edges < 1:
+        if not is_int(edges, 1):
             raise ComponentError(
                 f"{cls.__module__}.{cls.__qualname__}.outgoing_edges must be a positive int, got {edges!r}. "
                 "Set `outgoing_edges = 1` for a plain node, or N > 1 for a decision node with N branches."
@@ -90,7 +91,9 @@ class BaseComponent(ABC):
         queries must take the same edge; a decision node that routes the queries of one
         batch differently must override `run_batch`.
         """
-        from hayrick.pipelines.batching import run_per_query  # the rules live with the pipeline runner
+        from hayrick.pipelines.batching import (
+            run_per_query,  # the rules live with the pipeline runner
+        )
 
         return run_per_query(self, **kwargs)
 

@@ -12,7 +12,13 @@ These modules import only `hayrick.schema` and `hayrick.errors`. Mining DPR hard
 BM25 store and lives with the retrievers (`hayrick.nodes.retrievers.hard_negatives`).
 """
 
-from hayrick.datasets.dpr import contains_answer, dpr_passage, dpr_sample, read_dpr, write_dpr
+from hayrick.datasets.dpr import (
+    contains_answer,
+    dpr_passage,
+    dpr_sample,
+    read_dpr,
+    write_dpr,
+)
 from hayrick.datasets.eval_data import split_eval_data, squad_eval_data
 from hayrick.datasets.squad import (
     AnswerMismatch,

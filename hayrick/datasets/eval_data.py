@@ -17,6 +17,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from hayrick._checks import check_int
 from hayrick.datasets.squad import load_squad
 from hayrick.schema import Answer, Document, Label, Span
 
@@ -27,8 +28,7 @@ def squad_eval_data(
     filename: str | Path, preprocessor: Any = None, max_docs: int | None = None
 ) -> tuple[list[Document], list[Label]]:
     """Documents and labels of a SQuAD file, optionally split by `preprocessor`, first `max_docs` paragraphs only."""
-    if max_docs is not None and (isinstance(max_docs, bool) or not isinstance(max_docs, int) or max_docs < 1):
-        raise ValueError(f"max_docs must be a positive int or None, got {max_docs!r}.")
+    check_int(max_docs, "max_docs", allow_none=True, error=ValueError)
     documents, labels = load_squad(filename)
     if max_docs is not None:
         documents = documents[:max_docs]

@@ -25,9 +25,9 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any
 
+from hayrick.core import accepted_parameters
 from hayrick.evaluation.matching import _NONE, GoldLabels, TextCache, to_multilabel
 from hayrick.evaluation.result import COLUMNS, PER_QUERY, EvaluationResult
-from hayrick.core import accepted_parameters
 from hayrick.schema import Answer, Document, MultiLabel
 
 

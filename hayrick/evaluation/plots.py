@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hayrick._checks import is_int, is_number
+
 
 def _figure(width: float, height: float) -> tuple[Any, Any]:
     """A figure drawn by the Agg canvas directly: works headless and leaves pyplot's state alone."""
@@ -27,7 +29,7 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(float(value)):
+    if not is_number(value) or math.isnan(float(value)):
         raise ValueError(f"{what} must be a number, got {value!r}.")
     return float(value)
 
@@ -65,7 +67,7 @@ def plot_recall_at_k(results: Mapping[str, Mapping[int, float]], path: str | Pat
             raise ValueError(f"plot_recall_at_k: the results of {name!r} must be a non-empty dict {{k: recall}}.")
         points = []
         for k, value in by_k.items():
-            if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            if not is_int(k, 1):
                 raise ValueError(f"plot_recall_at_k: k must be a positive int, got {k!r} for {name!r}.")
             value = _number(value, f"recall@{k} of {name!r}")
             if not 0.0 <= value <= 1.0:

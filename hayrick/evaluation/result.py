@@ -39,6 +39,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from hayrick._checks import check_choice, is_int
 from hayrick.evaluation.metrics import DOCUMENT_METRICS, document_metrics
 
 DOCUMENT_SCOPES = (
@@ -169,14 +170,14 @@ class EvaluationResult(Mapping):
         answer_scope: str = "any",
     ) -> Any:
         """A DataFrame of `node`'s metrics per query (index `multilabel_id`, plus a `query` column)."""
-        _check_choice("eval_mode", eval_mode, EVAL_MODES)
-        _check_choice("document_scope", document_scope, DOCUMENT_SCOPES)
-        _check_choice("answer_scope", answer_scope, ANSWER_SCOPES)
+        check_choice(eval_mode, "eval_mode", EVAL_MODES, error=ValueError)
+        check_choice(document_scope, "document_scope", DOCUMENT_SCOPES, error=ValueError)
+        check_choice(answer_scope, "answer_scope", ANSWER_SCOPES, error=ValueError)
         for name, k in (
             ("simulated_top_k_retriever", simulated_top_k_retriever),
             ("simulated_top_k_reader", simulated_top_k_reader),
         ):
-            if isinstance(k, bool) or not isinstance(k, int) or (k < 1 and k != -1):
+            if not is_int(k, -1) or k == 0:
                 raise ValueError(f"{name} must be a positive int or -1 (no limit), got {k!r}.")
         df = self[node]
         if self.kind(node) == "document":
@@ -349,11 +350,6 @@ def _frame(columns: Mapping[str, list], kind: str) -> Any:
         else:
             arrays[name] = np.fromiter(values, dtype=numpy_type, count=n)
     return pd.DataFrame(arrays, copy=False)
-
-
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
 
 
 _SCOPE_COLUMNS = {

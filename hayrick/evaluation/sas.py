@@ -25,17 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from hayrick.errors import ComponentError
-
-
-def _import_sentence_transformers() -> Any:
-    try:
-        import sentence_transformers
-    except ImportError as exc:
-        raise ImportError(
-            "Semantic answer similarity needs sentence-transformers (and torch): "
-            "`pip install sentence-transformers` (with `pip install hayrick[inference]`)."
-        ) from exc
-    return sentence_transformers
+from hayrick.lazy_imports import require
 
 
 def _is_cross_encoder(model_name_or_path: str) -> bool:
@@ -73,7 +63,7 @@ def load_sas_model(model_name_or_path: str) -> tuple[str, Any]:
     if not isinstance(model_name_or_path, str) or not model_name_or_path:
         raise ComponentError(f"sas_model must be a model name or folder path (str), got {model_name_or_path!r}.")
     cross = _is_cross_encoder(model_name_or_path)  # a broken local folder fails here, before the heavy import
-    st = _import_sentence_transformers()
+    st = require("sentence_transformers", owner="Semantic answer similarity")
     try:
         model = st.CrossEncoder(model_name_or_path) if cross else st.SentenceTransformer(model_name_or_path)
     except (OSError, ValueError) as exc:

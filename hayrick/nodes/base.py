@@ -1,6 +1,11 @@
 """The old home of the node contract, kept so existing imports work: it lives in `hayrick.core` now."""
 
-from hayrick.core.component import BaseComponent, accepted_parameters, describe_init_parameters, required_parameters
+from hayrick.core.component import (
+    BaseComponent,
+    accepted_parameters,
+    describe_init_parameters,
+    required_parameters,
+)
 from hayrick.core.registry import (
     ENTRY_POINT_GROUP,
     component_type_name,

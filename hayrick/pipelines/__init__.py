@@ -1,7 +1,11 @@
 """Pipelines: graph building and validation, execution, YAML config, standard pipelines."""
 
 from hayrick.pipelines.base import Pipeline
-from hayrick.pipelines.config import pipelines_to_config, save_pipelines, validate_config
+from hayrick.pipelines.config import (
+    pipelines_to_config,
+    save_pipelines,
+    validate_config,
+)
 from hayrick.pipelines.standard import (
     BaseStandardPipeline,
     DocumentSearchPipeline,

@@ -24,8 +24,8 @@ from typing import IO, Any
 
 import networkx as nx
 
-from hayrick.errors import PipelineConfigError, PipelineValidationError
 from hayrick.core import BaseComponent
+from hayrick.errors import PipelineConfigError, PipelineValidationError
 from hayrick.pipelines.graph import add_node_to_graph, root_of
 from hayrick.pipelines.runner import ExecutionPlan, execute
 

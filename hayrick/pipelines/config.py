@@ -36,8 +36,18 @@ from typing import IO, Any
 
 import yaml
 
-from hayrick.errors import ComponentError, HayrickError, PipelineConfigError, PipelineValidationError
-from hayrick.core import BaseComponent, component_type_name, describe_init_parameters, get_component_class
+from hayrick.core import (
+    BaseComponent,
+    component_type_name,
+    describe_init_parameters,
+    get_component_class,
+)
+from hayrick.errors import (
+    ComponentError,
+    HayrickError,
+    PipelineConfigError,
+    PipelineValidationError,
+)
 from hayrick.pipelines.graph import ROOT_NODES, add_node_to_graph, order_pipeline_nodes
 
 CONFIG_VERSION = "1.0"

@@ -13,8 +13,9 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from hayrick.errors import PipelineValidationError
+from hayrick._checks import check_int
 from hayrick.core import accepted_parameters
+from hayrick.errors import PipelineValidationError
 
 ROOT_NODES = ("Query", "File")
 _EDGE_RE = re.compile(r"^output_(\d+)$")
@@ -61,8 +62,7 @@ def add_node_to_graph(
             f"{where}: the pipeline already has a node named '{name}' ({existing}). Node names must be unique; "
             f"pick another name such as '{name}_2'."
         )
-    if isinstance(outgoing_edges, bool) or not isinstance(outgoing_edges, int) or outgoing_edges < 1:
-        raise PipelineValidationError(f"{where}: outgoing_edges must be a positive int, got {outgoing_edges!r}.")
+    check_int(outgoing_edges, "outgoing_edges", owner=where, error=PipelineValidationError)
     if isinstance(inputs, str):
         inputs = [inputs]
     if not isinstance(inputs, (list, tuple)) or not inputs or not all(isinstance(i, str) for i in inputs):

@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from hayrick.errors import NodeError
 from hayrick.core import BaseComponent, accepted_parameters, required_parameters
+from hayrick.errors import NodeError
 from hayrick.pipelines.graph import edge_names, root_of
 from hayrick.pipelines.params import NodeSignature, route_params
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any
 
-from hayrick.errors import PipelineValidationError
 from hayrick.core import BaseComponent
+from hayrick.errors import PipelineValidationError
 from hayrick.pipelines.base import Pipeline
 
 ANSWER_DETAILS = ("minimum", "medium", "all")

@@ -29,8 +29,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from hayrick.errors import DocumentStoreError, DuplicateDocumentError
+from hayrick._checks import check_int
 from hayrick.core import BaseComponent
+from hayrick.errors import DocumentStoreError, DuplicateDocumentError
 from hayrick.schema import Document, Label, MultiLabel
 
 DuplicatePolicy = Literal["overwrite", "skip", "fail"]
@@ -219,8 +220,7 @@ class BaseDocumentStore(BaseComponent):
         """
         from hayrick.datasets import squad_eval_data
 
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise DocumentStoreError(f"add_eval_data: batch_size must be a positive int, got {batch_size!r}.")
+        check_int(batch_size, "batch_size", owner="add_eval_data", error=DocumentStoreError)
         documents, labels = squad_eval_data(filename, preprocessor=preprocessor, max_docs=max_docs)
         written = 0
         for start in range(0, len(documents), batch_size):

@@ -51,7 +51,9 @@ from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_int
 from hayrick.errors import DocumentStoreError
+from hayrick.lazy_imports import require
 from hayrick.schema import Document
 from hayrick.stores.base import DuplicatePolicy, check_similarity, to_documents
 from hayrick.stores.sql import SQLDocumentStore
@@ -74,21 +76,6 @@ _CONFIG_PARAMS = (
     "progress_bar",
 )
 
-
-def import_faiss() -> Any:
-    """Import faiss on first use, with an error that says what to install."""
-    try:
-        import faiss
-    except ImportError as exc:
-        raise ImportError(
-            "FAISSDocumentStore needs faiss: pip install 'hayrick[faiss]' (or pip install faiss-cpu)."
-        ) from exc
-    return faiss
-
-
-def _positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise DocumentStoreError(f"{name} must be a positive int, got {value!r}.")
 
 
 class FAISSVectorIndex(VectorIndex):
@@ -114,10 +101,10 @@ class FAISSVectorIndex(VectorIndex):
         ef_search: int = 20,
         ef_construction: int = 80,
     ):
-        self.faiss = import_faiss()
+        self.faiss = require("faiss", owner="FAISSDocumentStore", extra="faiss", package="faiss-cpu")
         check_similarity(similarity)
         for name, value in (("embedding_dim", embedding_dim), ("n_links", n_links), ("ef_search", ef_search), ("ef_construction", ef_construction)):
-            _positive_int(name, value)
+            check_int(value, name, error=DocumentStoreError)
         if not isinstance(faiss_index_factory_str, str) or faiss_index_factory_str.split(",")[0].startswith("IDMap"):
             raise DocumentStoreError(
                 f"faiss_index_factory_str must be a faiss.index_factory string such as 'Flat', 'HNSW' or 'IVF100,Flat' "
@@ -378,7 +365,7 @@ class FAISSDocumentStore(SQLDocumentStore):
         faiss_index_path: str | Path | None = None,
         faiss_config_path: str | Path | None = None,
     ):
-        import_faiss()  # a missing faiss is the first thing to report
+        require("faiss", owner="FAISSDocumentStore", extra="faiss", package="faiss-cpu")  # a missing faiss is the first thing to report
         files: dict[str, Path] = {}
         if faiss_index_path is not None:
             others = sorted(set(self.init_parameters) - {"faiss_index_path", "faiss_config_path"})

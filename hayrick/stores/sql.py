@@ -56,12 +56,13 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_int
 from hayrick.errors import DocumentStoreError
 from hayrick.schema import Document, Label, _jsonable
 from hayrick.stores.base import (
@@ -81,13 +82,14 @@ from hayrick.stores.sql_schema import (
     _define_tables,
     _first_line,
     _meta_rows,
-    import_sqlalchemy,
+    bind_sqlalchemy,
     parse_database_url,
 )
 from hayrick.stores.vectors import VectorIndex, VectorPlan
 
 logger = logging.getLogger(__name__)
-sa: Any = None  # the sqlalchemy module, set when the first store is built (keeps `import hayrick` light)
+
+sa: Any = None  # the sqlalchemy module, bound when the first store is built (keeps the import light)
 
 _ANALYZE_AFTER = 1_000  # a write of this many documents refreshes PostgreSQL's planner statistics
 
@@ -105,11 +107,6 @@ class _Prepared:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _check_batch_size(batch_size: Any) -> None:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise DocumentStoreError(f"batch_size must be a positive int, got {batch_size!r}.")
 
 
 class SQLDocumentStore(BaseDocumentStore):
@@ -162,7 +159,7 @@ class SQLDocumentStore(BaseDocumentStore):
         vector_index: VectorIndex | None = None,
     ):
         global sa
-        sa = import_sqlalchemy()
+        sa = bind_sqlalchemy()
         check_duplicate_policy(duplicate_documents)
         self.use_bm25 = use_bm25
         self._bm25_settings = BM25Settings(bm25_algorithm, bm25_parameters, bm25_tokenization_regex)
@@ -373,7 +370,7 @@ class SQLDocumentStore(BaseDocumentStore):
             DocumentStoreError: a bad document or a database error; nothing was written.
         """
         index = index or self.index
-        _check_batch_size(batch_size)
+        check_int(batch_size, "batch_size", error=DocumentStoreError)
         d, m = self._tables.documents, self._tables.meta
         with self._lock:
             docs = self._resolve_duplicates(documents, index, duplicate_documents)
@@ -438,7 +435,7 @@ class SQLDocumentStore(BaseDocumentStore):
     ) -> Iterator[Document]:
         """Like `get_all_documents`, reading `batch_size` rows at a time (for large indexes)."""
         index = index or self.index
-        _check_batch_size(batch_size)
+        check_int(batch_size, "batch_size", error=DocumentStoreError)
         node = parse_filters(filters)  # raise FilterError now, not on the first next()
         return self._generate(index, node, return_embedding, batch_size)
 
@@ -606,7 +603,7 @@ class SQLDocumentStore(BaseDocumentStore):
         from tqdm.auto import tqdm
 
         index = index or self.index
-        _check_batch_size(batch_size)
+        check_int(batch_size, "batch_size", error=DocumentStoreError)
         node = parse_filters(filters)
         d = self._tables.documents
         where = self._where(index, node)

@@ -1,7 +1,7 @@
 """The SQL side of `SQLDocumentStore`: table definitions, typed meta rows, database URLs and engines.
 
-SQLAlchemy is imported by `import_sqlalchemy()` when the first store is built, so that
-`import hayrick` stays light. The table layout is described in `hayrick/stores/sql.py`.
+SQLAlchemy (a dependency of hayrick) is imported when the first store is built (`bind_sqlalchemy`),
+so that importing the store modules stays light. The table layout is described in `hayrick/stores/sql.py`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from hayrick.errors import DocumentStoreError
+from hayrick.lazy_imports import require
 
-sa: Any = None  # the sqlalchemy module, once imported
+sa: Any = None  # the sqlalchemy module, bound when the first store is built
+
 
 _IN_CHUNK = 900  # ids per IN (...) list: below SQLite's oldest limit of 999 bound parameters
 _DOCUMENT_TABLE = "hayrick_document"
@@ -22,20 +24,14 @@ _META_TABLE = "hayrick_document_meta"
 _LABEL_TABLE = "hayrick_label"
 
 
-def import_sqlalchemy() -> Any:
-    """Import SQLAlchemy 2 on first use, with an error that says what to install."""
+def bind_sqlalchemy() -> Any:
+    """Import SQLAlchemy 2 (through `require`) and bind it to this module's `sa`; return it."""
     global sa
     if sa is None:
-        try:
-            import sqlalchemy
-        except ImportError as exc:
-            raise ImportError(
-                "SQLDocumentStore and FAISSDocumentStore need SQLAlchemy 2: pip install 'hayrick[sql]' "
-                "(or pip install 'sqlalchemy>=2'); PostgreSQL also needs pip install psycopg2-binary."
-            ) from exc
-        if int(sqlalchemy.__version__.split(".")[0]) < 2:
-            raise ImportError(f"hayrick needs SQLAlchemy >= 2, found {sqlalchemy.__version__}: pip install -U sqlalchemy.")
-        sa = sqlalchemy
+        module = require("sqlalchemy", owner="SQLDocumentStore", package="sqlalchemy>=2")
+        if int(module.__version__.split(".")[0]) < 2:
+            raise ImportError(f"hayrick needs SQLAlchemy >= 2, found {module.__version__}: pip install -U 'sqlalchemy>=2'.")
+        sa = module
     return sa
 
 
@@ -132,7 +128,7 @@ def parse_database_url(url: str) -> Any:
     Raises:
         DocumentStoreError: `url` is not a database URL.
     """
-    import_sqlalchemy()
+    bind_sqlalchemy()
     example = "'sqlite:///hayrick.db', 'sqlite://' (in memory) or 'postgresql://user:password@localhost:5432/dbname'"
     if not isinstance(url, str) or not url:
         raise DocumentStoreError(f"url must be a database URL such as {example}, got {url!r}.")

@@ -16,7 +16,7 @@ import pytest
 from hayrick import Document, Pipeline
 from hayrick.errors import DocumentStoreError, PipelineConfigError
 from hayrick.stores.filters import matches, parse_filters
-from hayrick.stores.sql import SQLDocumentStore, import_sqlalchemy, parse_database_url
+from hayrick.stores.sql import SQLDocumentStore, parse_database_url
 from hayrick.testing.store_suite import (
     BM25Tests,
     DocumentStoreTests,
@@ -42,7 +42,7 @@ def postgres_url() -> str:
 @pytest.fixture()
 def postgres_schema_url(postgres_url):
     """A URL whose connections use a fresh, empty schema (dropped after the test)."""
-    sa = import_sqlalchemy()
+    import sqlalchemy as sa
     schema = f"hayrick_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(parse_database_url(postgres_url))
     with admin.begin() as conn:
@@ -275,7 +275,7 @@ def test_a_bulk_write_refreshes_postgresql_statistics(postgres_schema_url):
     store = SQLDocumentStore(url=postgres_schema_url)
     docs = [Document(content=f"doc {i}", meta={"item_id": f"B{i % 50}", "tags": ["a", "b"] if i % 3 else ["c"]}) for i in range(1200)]
     store.write_documents(docs)
-    sa = import_sqlalchemy()
+    import sqlalchemy as sa
     with store.engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT reltuples FROM pg_class WHERE relname = 'hayrick_document_meta' AND relkind = 'r' "
                                     "AND relnamespace = current_schema()::regnamespace")).scalar_one()

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from hayrick.errors import ComponentError, NodeError
 from hayrick.core import BaseComponent
+from hayrick.errors import ComponentError, NodeError
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)

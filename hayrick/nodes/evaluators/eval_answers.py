@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hayrick.core import BaseComponent
 from hayrick.errors import ComponentError
 from hayrick.evaluation.matching import GoldLabels, to_multilabel
-from hayrick.core import BaseComponent
 from hayrick.schema import Answer
 
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from hayrick._checks import check_int, is_int
+from hayrick.core import BaseComponent
 from hayrick.errors import ComponentError
 from hayrick.evaluation.matching import GoldLabels, to_multilabel
 from hayrick.evaluation.metrics import average_precision, reciprocal_rank
-from hayrick.core import BaseComponent
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class EvalDocuments(BaseComponent):
     outgoing_edges = 1
 
     def __init__(self, top_k: int | None = None, open_domain: bool = True, debug: bool = False):
-        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+        if top_k is not None and not is_int(top_k, 1):
             raise ComponentError(f"EvalDocuments: top_k must be a positive int or None (all documents), got {top_k!r}.")
         for name, value in (("open_domain", open_domain), ("debug", debug)):
             if not isinstance(value, bool):
@@ -113,8 +114,7 @@ class EvalDocuments(BaseComponent):
 
     def evaluate(self, documents: list[Document], labels: Any, top_k: int | None = None) -> dict[str, Any]:
         """Judge one query's documents against its labels, update the counts, return the verdict."""
-        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-            raise ValueError(f"EvalDocuments.run: top_k must be a positive int, got {top_k!r}.")
+        check_int(top_k, "top_k", owner="EvalDocuments.run", allow_none=True, error=ValueError)
         multilabel = to_multilabel(labels, self.name)
         k = top_k if top_k is not None else self.top_k
         judged = list(documents or [])[:k] if k is not None else list(documents or [])

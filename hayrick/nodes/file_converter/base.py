@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from tqdm import tqdm
 
 from hayrick.core import BaseComponent
+from hayrick.lazy_imports import require
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class BaseConverter(BaseComponent):
                     f"{type(self).__name__}: valid_languages must be a list of ISO 639-1 codes like ['en', 'de'], "
                     f"got {valid_languages!r}."
                 )
-            _import_langdetect(type(self).__name__)
+            require("langdetect", owner=f"{type(self).__name__}(valid_languages=...)")
         self.remove_numeric_tables = remove_numeric_tables
         self.valid_languages = list(valid_languages) if valid_languages else None
         self.id_hash_keys = id_hash_keys
@@ -253,7 +254,7 @@ class BaseConverter(BaseComponent):
         languages = valid_languages if valid_languages is not None else self.valid_languages
         if not languages or not text.strip():
             return True
-        langdetect = _import_langdetect(type(self).__name__)
+        langdetect = require("langdetect", owner=f"{type(self).__name__}(valid_languages=...)")
         try:
             return langdetect.detect(text) in languages
         except langdetect.lang_detect_exception.LangDetectException:
@@ -270,13 +271,3 @@ def _drop_numeric_lines(page: str) -> str:
         kept.append(line)
     return "\n".join(kept)
 
-
-def _import_langdetect(owner: str) -> Any:
-    try:
-        import langdetect
-    except ImportError as exc:
-        raise ImportError(
-            f"{owner}: valid_languages needs the langdetect package: pip install langdetect "
-            "(or leave valid_languages out)."
-        ) from exc
-    return langdetect

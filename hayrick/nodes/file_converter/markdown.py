@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from hayrick.errors import FileConversionError
+from hayrick.lazy_imports import require
 from hayrick.nodes.file_converter.base import BaseConverter, FilePath
 from hayrick.nodes.file_converter.txt import _check_encoding, read_text
 from hayrick.nodes.preprocessing.cleaning import relocate_headlines
@@ -63,7 +64,7 @@ class MarkdownConverter(BaseConverter):
         add_frontmatter_to_meta: bool = False,
         encoding: str = "utf-8",
     ) -> None:
-        _import_markdown_it()
+        require("markdown_it", owner="MarkdownConverter")
         super().__init__(
             remove_numeric_tables=remove_numeric_tables,
             valid_languages=valid_languages,
@@ -223,15 +224,5 @@ def _inline_text(children: list[Any]) -> str:
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
     """One CommonMark parser with tables, built on first use (parsing does not change it)."""
-    return _import_markdown_it()("commonmark").enable("table")
+    return require("markdown_it", owner="MarkdownConverter").MarkdownIt("commonmark").enable("table")
 
-
-def _import_markdown_it() -> Any:
-    try:
-        from markdown_it import MarkdownIt
-    except ImportError as exc:
-        raise ImportError(
-            "MarkdownConverter needs markdown-it-py: pip install markdown-it-py "
-            "(or pip install 'hayrick[file-conversion]')."
-        ) from exc
-    return MarkdownIt

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from hayrick.errors import FileConversionError
+from hayrick.lazy_imports import require
 from hayrick.nodes.file_converter.base import BaseConverter, FilePath
 from hayrick.schema import Document
 
@@ -50,7 +51,7 @@ class PDFToTextConverter(BaseConverter):
         progress_bar: bool = True,
         keep_physical_layout: bool = False,
     ) -> None:
-        _import_pypdf()
+        require("pypdf", owner="PDFToTextConverter")
         super().__init__(
             remove_numeric_tables=remove_numeric_tables,
             valid_languages=valid_languages,
@@ -99,7 +100,7 @@ class PDFToTextConverter(BaseConverter):
         self, file_path: FilePath, start_page: int | None = None, end_page: int | None = None
     ) -> list[str]:
         """The text of each page of `file_path` from `start_page` to `end_page` (1-based, included)."""
-        pypdf = _import_pypdf()
+        pypdf = require("pypdf", owner="PDFToTextConverter")
         name = os.fspath(file_path)
         owner = type(self).__name__
         unreadable = (pypdf.errors.PyPdfError, *_PARSE_ERRORS)
@@ -144,12 +145,3 @@ def _page_range(owner: str, name: str, n_pages: int, start: int | None, end: int
         )
     return first, last
 
-
-def _import_pypdf() -> Any:
-    try:
-        import pypdf
-    except ImportError as exc:
-        raise ImportError(
-            "PDFToTextConverter needs pypdf: pip install pypdf (or pip install 'hayrick[file-conversion]')."
-        ) from exc
-    return pypdf

@@ -6,8 +6,9 @@ from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hayrick.errors import ComponentError, NodeError
+from hayrick._checks import check_int
 from hayrick.core import BaseComponent
+from hayrick.errors import ComponentError, NodeError
 from hayrick.schema import Document
 
 #: Haystack 1.x's constant: rank r (0-based) contributes 1 / (61 + r) = 1 / (60 + r + 1).
@@ -50,8 +51,7 @@ class JoinNode(BaseComponent):
                 raise ComponentError(
                     f"{owner}: weights must be a list of non-negative numbers, one per input, with a positive sum; got {weights!r}."
                 )
-        if top_k_join is not None and (isinstance(top_k_join, bool) or not isinstance(top_k_join, int) or top_k_join < 1):
-            raise ComponentError(f"{owner}: top_k_join must be a positive int or None, got {top_k_join!r}.")
+        check_int(top_k_join, "top_k_join", owner=owner, allow_none=True)
         self.join_mode = join_mode
         self.weights = [float(w) / sum(weights) for w in weights] if weights is not None else None
         self.top_k_join = top_k_join
@@ -104,8 +104,7 @@ class JoinNode(BaseComponent):
         return {self.key: [self.join([result[q] for result in lists], top_k_join) for q in range(n)]}, "output_1"
 
     def _finish(self, items: list[Any], top_k_join: int | None, score: Callable[[Any], float | None]) -> list[Any]:
-        if top_k_join is not None and (isinstance(top_k_join, bool) or not isinstance(top_k_join, int) or top_k_join < 1):
-            raise NodeError(f"{type(self).__name__}: top_k_join must be a positive int, got {top_k_join!r}.")
+        check_int(top_k_join, "top_k_join", owner=type(self).__name__, allow_none=True, error=NodeError)
         if self.sort_by_score:
             items = sorted(items, key=lambda item: _score_key(score(item)), reverse=True)  # stable: ties keep order
         k = top_k_join or self.top_k_join

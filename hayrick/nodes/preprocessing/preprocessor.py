@@ -10,10 +10,15 @@ from typing import Any, Literal
 
 from tqdm import tqdm
 
+from hayrick._checks import check_int
 from hayrick.errors import ComponentError
 from hayrick.nodes.preprocessing import cleaning
 from hayrick.nodes.preprocessing.base import BasePreProcessor, DocumentLike
-from hayrick.nodes.preprocessing.sentences import split_passages, split_sentences, strip_span
+from hayrick.nodes.preprocessing.sentences import (
+    split_passages,
+    split_sentences,
+    strip_span,
+)
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)
@@ -86,8 +91,7 @@ class PreProcessor(BasePreProcessor):
     ) -> None:
         _check_split(split_by, split_length, split_overlap, ComponentError)
         _check_substrings(remove_substrings, ComponentError)
-        if isinstance(max_chars_check, bool) or not isinstance(max_chars_check, int) or max_chars_check < 1:
-            raise ComponentError(f"PreProcessor: max_chars_check must be an int >= 1, got {max_chars_check!r}.")
+        check_int(max_chars_check, "max_chars_check", owner="PreProcessor")
         if id_hash_keys is not None and (isinstance(id_hash_keys, str) or not isinstance(id_hash_keys, list)):
             raise ComponentError(f"PreProcessor: id_hash_keys must be a list like ['meta.name'], got {id_hash_keys!r}.")
         self.clean_whitespace = clean_whitespace
@@ -340,10 +344,8 @@ def _check_split(split_by: Any, split_length: Any, split_overlap: Any, error: ty
             f"PreProcessor: split_by must be one of {', '.join(repr(c) for c in SPLIT_BY_CHOICES)} or None (no "
             f"splitting), got {split_by!r}."
         )
-    if isinstance(split_length, bool) or not isinstance(split_length, int) or split_length < 1:
-        raise error(f"PreProcessor: split_length must be an int >= 1, got {split_length!r}.")
-    if isinstance(split_overlap, bool) or not isinstance(split_overlap, int) or split_overlap < 0:
-        raise error(f"PreProcessor: split_overlap must be an int >= 0, got {split_overlap!r}.")
+    check_int(split_length, "split_length", owner="PreProcessor", error=error)
+    check_int(split_overlap, "split_overlap", owner="PreProcessor", minimum=0, error=error)
     if split_overlap >= split_length:
         raise error(
             f"PreProcessor: split_overlap ({split_overlap}) must be smaller than split_length ({split_length}), "

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from hayrick.errors import ComponentError
+from hayrick._checks import check_int
 from hayrick.core import BaseComponent
+from hayrick.errors import ComponentError
 from hayrick.schema import Answer, Document, Span
 
 
@@ -75,8 +75,7 @@ class BaseReader(BaseComponent):
         queries = list(queries)
         top_k = self._check_top_k(top_k)
         batch_size = self.batch_size if batch_size is None else batch_size
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"{owner}.predict_batch: batch_size must be a positive int, got {batch_size!r}.")
+        check_int(batch_size, "batch_size", owner=f"{owner}.predict_batch", error=ValueError)
         items: list[Any] = list(documents)
         if items and all(isinstance(d, (list, tuple)) for d in items):
             if len(items) != len(queries):
@@ -117,8 +116,7 @@ class BaseReader(BaseComponent):
     def _check_top_k(self, top_k: int | None) -> int:
         if top_k is None:
             return self.top_k
-        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-            raise ValueError(f"{type(self).__name__}: top_k must be a positive int, got {top_k!r}.")
+        check_int(top_k, "top_k", owner=type(self).__name__, error=ValueError)
         return top_k
 
 
@@ -194,26 +192,11 @@ def centred_context(length: int, start: int, end: int, size: int) -> tuple[int, 
 # --- init-argument checks --------------------------------------------------------------------------
 
 
-def check_int(owner: str, name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ComponentError(f"{owner}: {name} must be an int >= {minimum}, got {value!r}.")
-
-
-def check_bool(owner: str, name: str, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ComponentError(f"{owner}: {name} must be True or False, got {value!r}.")
-
-
-def check_number(owner: str, name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ComponentError(f"{owner}: {name} must be a number, got {type(value).__name__}: {value!r}.")
-
-
 def check_window_args(owner: str, max_seq_len: Any, doc_stride: Any, max_query_length: Any) -> None:
     """Checks before the model loads (the check against the tokenizer's special tokens comes after)."""
-    check_int(owner, "max_seq_len", max_seq_len, 8)
-    check_int(owner, "doc_stride", doc_stride, 0)
-    check_int(owner, "max_query_length", max_query_length, 1)
+    check_int(max_seq_len, "max_seq_len", owner=owner, minimum=8)
+    check_int(doc_stride, "doc_stride", owner=owner, minimum=0)
+    check_int(max_query_length, "max_query_length", owner=owner)
     if doc_stride + max_query_length >= max_seq_len:
         raise ComponentError(
             f"{owner}: doc_stride ({doc_stride}) + max question tokens ({max_query_length}) must be smaller than "

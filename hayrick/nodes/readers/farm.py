@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_bool, check_int, check_number
 from hayrick.errors import ComponentError
+from hayrick.lazy_imports import require
 from hayrick.nodes.readers import decoding, loading
 from hayrick.nodes.readers.base import (
     BaseReader,
     centred_context,
-    check_bool,
-    check_int,
-    check_number,
     check_window_args,
     extractive_answer,
     flatten_pairs,
@@ -99,7 +98,8 @@ class FARMReader(BaseReader):
         quantize: bool = False,
     ):
         owner = type(self).__name__
-        loading.require_inference_extra(owner)
+        for module in ("torch", "transformers"):
+            require(module, owner=owner, extra="inference")
         for name, value, minimum in [
             ("context_window_size", context_window_size, 0),
             ("batch_size", batch_size, 1),
@@ -109,9 +109,9 @@ class FARMReader(BaseReader):
             ("duplicate_filtering", duplicate_filtering, -1),
             ("max_answer_length", max_answer_length, 1),
         ]:
-            check_int(owner, name, value, minimum)
+            check_int(value, name, owner=owner, minimum=minimum)
         if num_processes is not None:
-            check_int(owner, "num_processes", num_processes, 0)
+            check_int(num_processes, "num_processes", owner=owner, minimum=0)
         for name, value in [
             ("use_gpu", use_gpu),
             ("return_no_answer", return_no_answer),
@@ -119,10 +119,10 @@ class FARMReader(BaseReader):
             ("use_confidence_scores", use_confidence_scores),
             ("quantize", quantize),
         ]:
-            check_bool(owner, name, value)
-        check_number(owner, "no_ans_boost", no_ans_boost)
+            check_bool(value, name, owner=owner)
+        check_number(no_ans_boost, "no_ans_boost", owner=owner)
         if confidence_threshold is not None:
-            check_number(owner, "confidence_threshold", confidence_threshold)
+            check_number(confidence_threshold, "confidence_threshold", owner=owner)
             if not 0.0 <= confidence_threshold <= 1.0:
                 raise ComponentError(f"{owner}: confidence_threshold must lie in [0, 1], got {confidence_threshold!r}.")
         check_window_args(owner, max_seq_len, doc_stride, max_query_length)

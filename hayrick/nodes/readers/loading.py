@@ -19,20 +19,6 @@ from hayrick.nodes.readers.windows import BATCH_COST_TOKENS, QAWindows, padded_b
 _threads_configured = False
 
 
-def require_inference_extra(owner: str) -> None:
-    """Raises an `ImportError` naming the extra to install when torch or transformers is missing."""
-    missing = []
-    for module in ("torch", "transformers"):
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append(module)
-    if missing:
-        raise ImportError(
-            f"{owner} needs {' and '.join(missing)}. Install torch first (CPU: pip install torch), "
-            "then: pip install 'hayrick[inference]'."
-        )
-
 
 def available_cpus() -> int:
     """CPUs this process may use: its affinity mask, capped by a cgroup v2 CPU quota if any."""

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_bool, check_int
+from hayrick.lazy_imports import require
 from hayrick.nodes.readers import decoding, loading
 from hayrick.nodes.readers.base import (
     BaseReader,
-    check_bool,
-    check_int,
     check_window_args,
     extractive_answer,
     flatten_pairs,
@@ -76,7 +76,8 @@ class TransformersReader(BaseReader):
         max_question_len: int = 64,
     ):
         owner = type(self).__name__
-        loading.require_inference_extra(owner)
+        for module in ("torch", "transformers"):
+            require(module, owner=owner, extra="inference")
         for name, value, minimum in [
             ("context_window_size", context_window_size, 0),
             ("top_k", top_k, 1),
@@ -84,9 +85,9 @@ class TransformersReader(BaseReader):
             ("batch_size", batch_size, 1),
             ("max_answer_len", max_answer_len, 1),
         ]:
-            check_int(owner, name, value, minimum)
-        check_bool(owner, "use_gpu", use_gpu)
-        check_bool(owner, "return_no_answers", return_no_answers)
+            check_int(value, name, owner=owner, minimum=minimum)
+        check_bool(use_gpu, "use_gpu", owner=owner)
+        check_bool(return_no_answers, "return_no_answers", owner=owner)
         check_window_args(owner, max_seq_len, doc_stride, max_question_len)
         self.context_window_size = context_window_size
         self.top_k = top_k

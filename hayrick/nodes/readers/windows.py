@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hayrick._checks import check_int
+
 if TYPE_CHECKING:
     import torch
 
@@ -56,11 +58,6 @@ class QAWindows:
 
     def __len__(self) -> int:
         return len(self.input_ids)
-
-
-def _check_int(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"make_windows: {name} must be an int >= {minimum}, got {value!r}.")
 
 
 def _truncate_questions(tokenizer: Any, questions: list[str], max_query_length: int) -> tuple[list[str], list[int]]:
@@ -107,9 +104,8 @@ def make_windows(
     """
     if len(questions) != len(contexts):
         raise ValueError(f"make_windows: {len(questions)} questions but {len(contexts)} contexts; give one of each per pair.")
-    _check_int("max_seq_len", max_seq_len, 2)
-    _check_int("doc_stride", doc_stride, 0)
-    _check_int("max_query_length", max_query_length, 1)
+    for name, value, minimum in (("max_seq_len", max_seq_len, 2), ("doc_stride", doc_stride, 0), ("max_query_length", max_query_length, 1)):
+        check_int(value, name, owner="make_windows", minimum=minimum, error=ValueError)
     if not getattr(tokenizer, "is_fast", False):
         raise TypeError(
             f"make_windows needs a fast tokenizer (character offsets), got {type(tokenizer).__name__}. "
@@ -241,8 +237,7 @@ def padded_batches(
     """
     import torch
 
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"padded_batches: batch_size must be a positive int, got {batch_size!r}.")
+    check_int(batch_size, "batch_size", owner="padded_batches", error=ValueError)
     lengths = {i: len(windows.input_ids[i]) for i in indices}
     order = sorted(indices, key=lambda i: -lengths[i]) if bucket else list(indices)
     if bucket and batch_cost is not None:

@@ -6,8 +6,9 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from hayrick.errors import ComponentError
+from hayrick._checks import check_int
 from hayrick.core import BaseComponent
+from hayrick.errors import ComponentError
 from hayrick.schema import Document
 
 StoreCapability = Literal["supports_bm25", "supports_embeddings"]
@@ -38,7 +39,7 @@ class BaseRetriever(BaseComponent):
                 f"{type(self).__name__}: document_store must be a document store (e.g. InMemoryDocumentStore()), "
                 f"got {type(document_store).__name__}."
             )
-        check_top_k(top_k, type(self).__name__)
+        check_int(top_k, "top_k", owner=type(self).__name__)
         for capability in self.store_capabilities:
             if not getattr(document_store, capability):
                 message = _MISSING_CAPABILITY[capability].format(store=type(document_store).__name__)
@@ -109,6 +110,3 @@ class BaseRetriever(BaseComponent):
         return {"documents": documents}, "output_1"
 
 
-def check_top_k(top_k: Any, owner: str) -> None:
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise ComponentError(f"{owner}: top_k must be a positive int, got {top_k!r}.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hayrick.nodes.retrievers.base import BaseRetriever, check_top_k
+from hayrick._checks import check_int
+from hayrick.nodes.retrievers.base import BaseRetriever
 from hayrick.schema import Document
 
 
@@ -41,7 +42,7 @@ class BM25Retriever(BaseRetriever):
         scale_score: bool | None = None,
     ) -> list[Document]:
         if top_k is not None:
-            check_top_k(top_k, "BM25Retriever.retrieve")
+            check_int(top_k, "top_k", owner="BM25Retriever.retrieve")
         return self.document_store.query(
             query,
             filters=filters,

@@ -10,14 +10,13 @@ from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_choice, check_int
 from hayrick.errors import ComponentError
+from hayrick.lazy_imports import require
 from hayrick.nodes.retrievers.embedding import BaseDenseRetriever, document_texts
 from hayrick.nodes.retrievers.encoders import (
     POOLER_OUTPUT,
     TextEncoder,
-    check_choice,
-    check_positive_int,
-    import_torch,
     select_device,
 )
 from hayrick.schema import Document
@@ -33,7 +32,8 @@ _DPR_CLASSES = {"query": "DPRQuestionEncoder", "passage": "DPRContextEncoder"}
 
 def load_tower(name_or_path: str, role: str, max_seq_len: int, device: Any) -> TextEncoder:
     """One tower: a DPR checkpoint (`config.model_type == "dpr"`, its pooler output) or any `AutoModel` (CLS)."""
-    import_torch()
+    require("torch", owner="Dense retrievers", extra="inference")
+    require("transformers", owner="Dense retrievers", extra="inference")
     import transformers
     from transformers import AutoConfig, AutoTokenizer
 
@@ -129,8 +129,8 @@ class DensePassageRetriever(BaseDenseRetriever):
                 raise ComponentError(f"DensePassageRetriever: {name} must be a hub name or a model folder, got {value!r}.")
         for setting, number in (("max_seq_len_query", max_seq_len_query), ("max_seq_len_passage", max_seq_len_passage),
                                 ("batch_size", batch_size)):
-            check_positive_int(number, setting, "DensePassageRetriever")
-        check_choice(similarity_function, "similarity_function", SIMILARITY_FUNCTIONS, "DensePassageRetriever")
+            check_int(number, setting, owner="DensePassageRetriever")
+        check_choice(similarity_function, "similarity_function", SIMILARITY_FUNCTIONS, owner="DensePassageRetriever")
         self.query_embedding_model = str(query_embedding_model)
         self.passage_embedding_model = str(passage_embedding_model)
         self.max_seq_len_query, self.max_seq_len_passage = max_seq_len_query, max_seq_len_passage

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hayrick._checks import check_int
 from hayrick.datasets.dpr import read_dpr
 from hayrick.errors import ComponentError
-from hayrick.nodes.retrievers.encoders import check_positive_int, import_torch
+from hayrick.lazy_imports import require
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +64,13 @@ def to_training_samples(raw: list[dict[str, Any]], num_hard_negatives: int, sour
 
 def _check_arguments(args: dict[str, Any]) -> None:
     for name in ("batch_size", "n_epochs", "evaluate_every", "grad_acc_steps", "n_gpu", "max_processes"):
-        check_positive_int(args[name], name, "DensePassageRetriever.train")
+        check_int(args[name], name, owner="DensePassageRetriever.train")
     if args["num_positives"] != 1:
         raise ComponentError(
             f"DensePassageRetriever.train: num_positives={args['num_positives']!r}; only 1 positive passage per "
             "question is supported (the NLL loss has one target per question)."
         )
-    if isinstance(args["num_hard_negatives"], bool) or not isinstance(args["num_hard_negatives"], int) or args["num_hard_negatives"] < 0:
-        raise ComponentError(f"DensePassageRetriever.train: num_hard_negatives must be an int >= 0, got {args['num_hard_negatives']!r}.")
+    check_int(args["num_hard_negatives"], "num_hard_negatives", owner="DensePassageRetriever.train", minimum=0)
     if not 0 <= args["dev_split"] < 1:
         raise ComponentError(f"DensePassageRetriever.train: dev_split must be in [0, 1), got {args['dev_split']!r}.")
     if not args["optimizer_correct_bias"]:
@@ -79,7 +79,7 @@ def _check_arguments(args: dict[str, Any]) -> None:
             "always correct the bias of their moment estimates."
         )
     if args["max_steps"] is not None:
-        check_positive_int(args["max_steps"], "max_steps", "DensePassageRetriever.train")
+        check_int(args["max_steps"], "max_steps", owner="DensePassageRetriever.train")
 
 
 def _load_splits(args: dict[str, Any]) -> tuple[list[TrainingSample], list[TrainingSample], list[TrainingSample]]:
@@ -104,7 +104,7 @@ def _load_splits(args: dict[str, Any]) -> tuple[list[TrainingSample], list[Train
 
 def _batch_scores(retriever: Any, batch: list[TrainingSample]) -> tuple[Any, Any]:
     """Scores (questions x passages of the batch) and the index of each question's positive."""
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     passages: list[tuple[str, str]] = []
     targets = []
     for sample in batch:
@@ -121,7 +121,7 @@ def _batch_scores(retriever: Any, batch: list[TrainingSample]) -> tuple[Any, Any
 
 def evaluate(retriever: Any, samples: list[TrainingSample], batch_size: int) -> dict[str, float]:
     """In-batch accuracy, average 0-based rank of the positive, and loss over `samples`."""
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     if not samples:
         return {}
     correct = rank_sum = loss_sum = 0.0
@@ -145,7 +145,7 @@ def evaluate(retriever: Any, samples: list[TrainingSample], batch_size: int) -> 
 
 
 def _optimizer(retriever: Any, args: dict[str, Any]) -> Any:
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     cls = getattr(torch.optim, args["optimizer_name"], None)
     if not isinstance(cls, type) or not issubclass(cls, torch.optim.Optimizer):
         raise ComponentError(
@@ -176,7 +176,7 @@ def train_dpr(retriever: Any, **args: Any) -> dict[str, Any]:
     from tqdm.auto import tqdm
     from transformers import get_linear_schedule_with_warmup
 
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     _check_arguments(args)
     random.seed(args["seed"])
     torch.manual_seed(args["seed"])

@@ -11,13 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_choice, check_int
 from hayrick.errors import ComponentError
-from hayrick.nodes.retrievers.base import BaseRetriever, check_top_k
+from hayrick.nodes.retrievers.base import BaseRetriever
 from hayrick.nodes.retrievers.encoders import (
     POOLING_ALIASES,
     TextEncoder,
-    check_choice,
-    check_positive_int,
     select_device,
 )
 from hayrick.schema import Document
@@ -82,7 +81,7 @@ class BaseDenseRetriever(BaseRetriever):
         scale_score: bool | None = None,
     ) -> list[list[Document]]:
         if top_k is not None:
-            check_top_k(top_k, f"{type(self).__name__}.retrieve")
+            check_int(top_k, "top_k", owner=f"{type(self).__name__}.retrieve")
         per_query = self._filters_per_query(queries, filters)
         if not queries:
             return []
@@ -157,10 +156,10 @@ class EmbeddingRetriever(BaseDenseRetriever):
             raise ComponentError(
                 f"EmbeddingRetriever: embedding_model must be a hub name or a model folder, got {embedding_model!r}."
             )
-        check_choice(model_format, "model_format", MODEL_FORMATS, "EmbeddingRetriever")
-        check_choice(pooling_strategy, "pooling_strategy", POOLING_STRATEGIES, "EmbeddingRetriever")
-        check_positive_int(batch_size, "batch_size", "EmbeddingRetriever")
-        check_positive_int(max_seq_len, "max_seq_len", "EmbeddingRetriever")
+        check_choice(model_format, "model_format", MODEL_FORMATS, owner="EmbeddingRetriever")
+        check_choice(pooling_strategy, "pooling_strategy", POOLING_STRATEGIES, owner="EmbeddingRetriever")
+        check_int(batch_size, "batch_size", owner="EmbeddingRetriever")
+        check_int(max_seq_len, "max_seq_len", owner="EmbeddingRetriever")
         self.embedding_model = str(embedding_model)
         self.model_format = model_format
         self.pooling_strategy = POOLING_ALIASES.get(pooling_strategy, pooling_strategy)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from hayrick.errors import ComponentError
+from hayrick.lazy_imports import require
 
 logger = logging.getLogger(__name__)
 
@@ -45,34 +46,11 @@ _LEGACY_POOLING_KEYS = {
 POOLER_OUTPUT = "pooler_output"
 
 
-def import_torch() -> Any:
-    """Import torch and transformers on first use, with an error that says what to install."""
-    try:
-        import torch
-        import transformers  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            "Dense retrievers need torch and transformers: pip install torch, then pip install 'hayrick[inference]'."
-        ) from exc
-    return torch
-
 
 def select_device(use_gpu: bool) -> Any:
     """`cuda` when `use_gpu` and a GPU is there, else `cpu`."""
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     return torch.device("cuda" if use_gpu and torch.cuda.is_available() else "cpu")
-
-
-def check_positive_int(value: Any, name: str, owner: str) -> None:
-    """Raise `ComponentError` unless `value` is an int >= 1."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ComponentError(f"{owner}: {name} must be a positive int, got {value!r}.")
-
-
-def check_choice(value: Any, name: str, choices: Sequence[str], owner: str) -> None:
-    """Raise `ComponentError` unless `value` is one of `choices`."""
-    if value not in choices:
-        raise ComponentError(f"{owner}: {name} must be one of {', '.join(repr(c) for c in choices)}, got {value!r}.")
 
 
 def model_file(name_or_path: str | Path, filename: str) -> Path | None:
@@ -170,7 +148,7 @@ def read_sentence_transformers_layout(name_or_path: str | Path) -> SentenceTrans
 
 
 def _load_dense(name_or_path: str | Path, layer: DenseLayer) -> Any:
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     if not layer.activation.startswith("torch.nn."):
         raise ComponentError(f"{name_or_path}: Dense activation {layer.activation!r} is not a torch.nn class.")
     module_name, _, cls_name = layer.activation.rpartition(".")
@@ -197,7 +175,7 @@ def pool(hidden: Any, attention_mask: Any, modes: Sequence[str]) -> Any:
 
     Several modes are concatenated in the order given.
     """
-    torch = import_torch()
+    torch = require("torch", owner="Dense retrievers", extra="inference")
     mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
     vectors = []
     for mode in modes:
@@ -255,7 +233,7 @@ class TextEncoder:
         lower_case: bool = False,
         device: Any = "cpu",
     ):
-        torch = import_torch()
+        torch = require("torch", owner="Dense retrievers", extra="inference")
         self.device = torch.device(device)
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
@@ -314,7 +292,7 @@ class TextEncoder:
 
     def forward(self, batch: Mapping[str, Any]) -> Any:
         """Vectors (a tensor, with gradients if enabled) of a tokenised batch."""
-        torch = import_torch()
+        torch = require("torch", owner="Dense retrievers", extra="inference")
         output = self.model(**batch)
         if self.pooling == (POOLER_OUTPUT,):
             vectors = output.pooler_output
@@ -340,7 +318,7 @@ class TextEncoder:
         Texts are embedded longest first (`sort_by_length`), so each batch holds texts of similar
         length and pads little; the rows come back in the order of `texts`.
         """
-        torch = import_torch()
+        torch = require("torch", owner="Dense retrievers", extra="inference")
         from tqdm.auto import tqdm
 
         if pairs is not None and len(pairs) != len(texts):
@@ -373,7 +351,8 @@ def _forward_parameters(model: Any) -> list[str]:
 
 
 def _load_auto(name_or_path: str) -> tuple[Any, Any]:
-    import_torch()
+    require("torch", owner="Dense retrievers", extra="inference")
+    require("transformers", owner="Dense retrievers", extra="inference")
     from transformers import AutoModel, AutoTokenizer
 
     try:

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hayrick._checks import check_int
 from hayrick.datasets.dpr import contains_answer, dpr_passage, dpr_sample
 from hayrick.datasets.squad import read_squad_json, squad_examples_from_dict
 from hayrick.datasets.subjqa import subjqa_to_squad
-from hayrick.errors import ComponentError
 from hayrick.schema import Document
 
 
@@ -53,8 +53,7 @@ def squad_to_dpr(
     """
     from hayrick.stores.memory import InMemoryDocumentStore
 
-    if isinstance(num_hard_negatives, bool) or not isinstance(num_hard_negatives, int) or num_hard_negatives < 0:
-        raise ComponentError(f"squad_to_dpr: num_hard_negatives must be an int >= 0, got {num_hard_negatives!r}.")
+    check_int(num_hard_negatives, "num_hard_negatives", owner="squad_to_dpr", minimum=0)
     source = "<squad dict>" if isinstance(squad, Mapping) else str(squad)
     data = dict(squad) if isinstance(squad, Mapping) else read_squad_json(squad)
     examples = [e for e in squad_examples_from_dict(data, source=source, answer_mismatch="fix") if e.answers]

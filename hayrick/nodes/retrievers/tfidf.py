@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from hayrick.nodes.retrievers.base import BaseRetriever, check_top_k
-from hayrick.stores.base import top_k_positions
+from hayrick._checks import check_int
+from hayrick.nodes.retrievers.base import BaseRetriever
 from hayrick.schema import Document
+from hayrick.stores.base import top_k_positions
 
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
@@ -91,7 +92,7 @@ class TfidfRetriever(BaseRetriever):
         scale_score: bool | None = None,
     ) -> list[Document]:
         if top_k is not None:
-            check_top_k(top_k, "TfidfRetriever.retrieve")
+            check_int(top_k, "top_k", owner="TfidfRetriever.retrieve")
         index = index or self.document_store.index
         fitted = self._fitted.get(index)
         if fitted is None or (self.auto_fit and len(fitted.ids) != self.document_store.get_document_count(index=index)):

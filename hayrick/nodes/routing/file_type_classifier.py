@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from hayrick.errors import ComponentError
 from hayrick.core import BaseComponent
+from hayrick.errors import ComponentError
 
 DEFAULT_TYPES: list[str] = ["txt", "pdf", "md", "docx", "html"]
 

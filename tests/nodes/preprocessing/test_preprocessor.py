@@ -47,11 +47,11 @@ def test_default_init():
     [
         ({"split_overlap": 10, "split_length": 10}, r"split_overlap \(10\) must be smaller than split_length \(10\)"),
         ({"split_by": "paragraph"}, r"split_by must be one of 'word', 'sentence', 'passage' or None.*'paragraph'"),
-        ({"split_length": 0}, r"split_length must be an int >= 1, got 0"),
-        ({"split_length": True}, r"split_length must be an int >= 1, got True"),
+        ({"split_length": 0}, r"split_length must be a positive int, got 0"),
+        ({"split_length": True}, r"split_length must be a positive int, got True"),
         ({"split_overlap": -1}, r"split_overlap must be an int >= 0"),
         ({"remove_substrings": "footer"}, r"remove_substrings must be a list of strings.*\['footer'\]"),
-        ({"max_chars_check": 0}, r"max_chars_check must be an int >= 1"),
+        ({"max_chars_check": 0}, r"max_chars_check must be a positive int"),
         ({"split_lenght": 10}, r"unexpected keyword argument 'split_lenght'"),
     ],
 )

@@ -117,7 +117,7 @@ def test_invalid_init(tiny_model_dir, tmp_path, monkeypatch):
         ({"max_seq_len": 600, "doc_stride": 64}, "max_seq_len=600 exceeds what the model reads"),
         ({"max_seq_len": "256"}, "max_seq_len must be an int"),
         ({"doc_stride": -1}, "doc_stride must be an int >= 0"),
-        ({"top_k": 0}, "top_k must be an int >= 1, got 0"),
+        ({"top_k": 0}, "top_k must be a positive int, got 0"),
         ({"no_ans_boost": "high"}, "no_ans_boost must be a number, got str"),
         ({"confidence_threshold": 1.5}, r"confidence_threshold must lie in \[0, 1\]"),
         ({"duplicate_filtering": -2}, "duplicate_filtering must be an int >= -1"),

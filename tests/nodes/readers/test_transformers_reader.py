@@ -110,9 +110,9 @@ def test_invalid_init(tiny_model_dir, tmp_path):
     cases = [
         ({"max_seq_len": 64, "doc_stride": 64}, "must be smaller than max_seq_len"),
         ({"max_seq_len": 40, "doc_stride": 33, "max_question_len": 5}, "smaller than the context tokens a window holds"),
-        ({"top_k": 0}, "top_k must be an int >= 1, got 0"),
-        ({"top_k_per_candidate": 0}, "top_k_per_candidate must be an int >= 1"),
-        ({"max_answer_len": 0}, "max_answer_len must be an int >= 1"),
+        ({"top_k": 0}, "top_k must be a positive int, got 0"),
+        ({"top_k_per_candidate": 0}, "top_k_per_candidate must be a positive int"),
+        ({"max_answer_len": 0}, "max_answer_len must be a positive int"),
         ({"return_no_answers": 1}, "return_no_answers must be True or False"),
     ]
     for kwargs, message in cases:
