@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hayrick._checks import check_bool
 from hayrick.core import BaseComponent
 from hayrick.errors import ComponentError
 from hayrick.evaluation.matching import GoldLabels, to_multilabel
@@ -76,8 +77,7 @@ class EvalAnswers(BaseComponent):
             ("open_domain", open_domain),
             ("debug", debug),
         ):
-            if not isinstance(value, bool):
-                raise ComponentError(f"EvalAnswers: {name} must be True or False, got {value!r}.")
+            check_bool(value, name, owner="EvalAnswers")
         if sas_model is not None and (not isinstance(sas_model, str) or not sas_model):
             raise ComponentError(
                 f"EvalAnswers: sas_model must be a model name or folder path (str) or None, got {sas_model!r}."

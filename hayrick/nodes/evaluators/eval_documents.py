@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from hayrick._checks import check_int, is_int
+from hayrick._checks import check_bool, check_int, is_int
 from hayrick.core import BaseComponent
 from hayrick.errors import ComponentError
 from hayrick.evaluation.matching import GoldLabels, to_multilabel
@@ -73,8 +73,7 @@ class EvalDocuments(BaseComponent):
         if top_k is not None and not is_int(top_k, 1):
             raise ComponentError(f"EvalDocuments: top_k must be a positive int or None (all documents), got {top_k!r}.")
         for name, value in (("open_domain", open_domain), ("debug", debug)):
-            if not isinstance(value, bool):
-                raise ComponentError(f"EvalDocuments: {name} must be True or False, got {value!r}.")
+            check_bool(value, name, owner="EvalDocuments")
         self.top_k = top_k
         self.open_domain = open_domain
         self.debug = debug

@@ -6,7 +6,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hayrick._checks import check_int
+from hayrick._checks import check_int, is_number
 from hayrick.core import BaseComponent
 from hayrick.errors import ComponentError, NodeError
 from hayrick.schema import Document
@@ -46,7 +46,7 @@ class JoinNode(BaseComponent):
                     "leave weights out or use join_mode='merge'."
                 )
             if (not isinstance(weights, (list, tuple)) or not weights
-                    or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights)
+                    or not all(is_number(w) and w >= 0 for w in weights)
                     or sum(weights) <= 0):
                 raise ComponentError(
                     f"{owner}: weights must be a list of non-negative numbers, one per input, with a positive sum; got {weights!r}."
