@@ -309,15 +309,6 @@ def _validated(items: Iterable[Any], cls: Any, name: str, singular: str, accepte
     return result
 
 
-def top_k_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the `k` highest scores, best first; equal scores keep the lower position first."""
-    k = min(k, len(scores))
-    if k <= 0:
-        return np.empty(0, dtype=np.int64)
-    best = np.argpartition(-scores, k - 1)[:k]
-    return best[np.lexsort((best, -scores[best]))]
-
-
 def scale_bm25_score(score: float) -> float:
     """Map a BM25 score to (0, 1) as Haystack 1.x does: sigmoid(score / 8)."""
     return 1.0 / (1.0 + math.exp(-score / 8.0))

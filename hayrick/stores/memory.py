@@ -10,8 +10,8 @@ store.save("my_store")                     # a folder: JSON + .npy embeddings, n
 same = InMemoryDocumentStore.load("my_store")
 ```
 
-BM25 runs on the sparse inverted index of `hayrick.stores.bm25`, updated on every write
-and delete (no rebuild). All methods take one re-entrant lock, so threads may read and
+BM25 runs on the sparse inverted index of `hayrick.stores.bm25` (`BM25Index`), updated on every
+write and delete (no rebuild). All methods take one re-entrant lock, so threads may read and
 write concurrently.
 """
 
@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from hayrick._checks import check_int
 from hayrick.errors import DocumentStoreError
 from hayrick.schema import Document, Label
 from hayrick.stores.base import (
@@ -32,14 +33,17 @@ from hayrick.stores.base import (
     DuplicatePolicy,
     check_duplicate_policy,
     check_similarity,
-    scale_bm25_score,
     scale_similarity,
     to_labels,
-    top_k_positions,
 )
-from hayrick.stores.bm25 import BM25Index
+from hayrick.stores.bm25.index import BM25Index
+from hayrick.stores.bm25.selection import top_k_positions
+from hayrick.stores.bm25.store import (
+    DEFAULT_TOKENIZATION_REGEX,
+    BM25Settings,
+    keyword_search,
+)
 from hayrick.stores.filters import EqualityIndex, matches, parse_filters
-from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
 
 _FORMAT = "hayrick.InMemoryDocumentStore/1"
 
@@ -79,8 +83,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
     ):
         check_similarity(similarity)
         check_duplicate_policy(duplicate_documents)
-        if isinstance(embedding_dim, bool) or not isinstance(embedding_dim, int) or embedding_dim < 1:
-            raise DocumentStoreError(f"embedding_dim must be a positive int, got {embedding_dim!r}.")
+        check_int(embedding_dim, "embedding_dim", owner="InMemoryDocumentStore", error=DocumentStoreError)
         self._bm25_settings = BM25Settings(bm25_algorithm, bm25_parameters, bm25_tokenization_regex)
         self.bm25_parameters = self._bm25_settings.parameters
         self.index, self.label_index = index, label_index
@@ -230,13 +233,13 @@ class InMemoryDocumentStore(BaseDocumentStore):
             raise DocumentStoreError(
                 "This InMemoryDocumentStore has no BM25 index: build it with InMemoryDocumentStore(use_bm25=True)."
             )
-        tokens = self.tokenize(query)
         with self._lock:
-            bm25 = self._bm25_index(index)
             candidates = None if not filters else [d.id for d in self._select(index, filters)]
-            hits = bm25.top_k(tokens, top_k, candidates=candidates, require_all_terms=all_terms_must_match)
-            store = self._docs[index] if hits else {}
-            return [self._out(store[key], None, scale_bm25_score(s) if scale_score else s) for key, s in hits]
+            return keyword_search(
+                self._bm25_index(index), self._bm25_settings, query, top_k=top_k, documents=self._docs.get(index, {}),
+                candidates=candidates, all_terms_must_match=all_terms_must_match, scale_score=scale_score,
+                with_score=lambda doc, score: self._out(doc, None, score),
+            )
 
     def _vector_matrix(self, index: str) -> tuple[list[str], np.ndarray]:
         if index not in self._vectors:

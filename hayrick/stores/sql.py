@@ -69,13 +69,16 @@ from hayrick.stores.base import (
     BaseDocumentStore,
     DuplicatePolicy,
     check_duplicate_policy,
-    scale_bm25_score,
     scale_similarity,
     to_labels,
 )
-from hayrick.stores.bm25 import BM25Index
+from hayrick.stores.bm25.index import BM25Index
+from hayrick.stores.bm25.store import (
+    DEFAULT_TOKENIZATION_REGEX,
+    BM25Settings,
+    keyword_search,
+)
 from hayrick.stores.filters import Comparison, FilterNode, fold, matches, parse_filters
-from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
 from hayrick.stores.sql_schema import (
     _IN_CHUNK,
     _create_engine,
@@ -501,14 +504,11 @@ class SQLDocumentStore(BaseDocumentStore):
                 d = self._tables.documents.c
                 with self._connect() as conn:
                     candidates = list(conn.execute(sa.select(d.id).where(*self._where(index, node))).scalars())
-            hits = bm25.top_k(self._bm25_settings.tokenize(query), top_k, candidates=candidates,
-                              require_all_terms=all_terms_must_match)
-        found = {doc.id: doc for doc in self.get_documents_by_id([key for key, _ in hits], index=index)}
-        return [
-            found[key].model_copy(update={"score": scale_bm25_score(score) if scale_score else score})
-            for key, score in hits
-            if key in found
-        ]
+        return keyword_search(  # the index has its own lock; the documents are read outside the store's
+            bm25, self._bm25_settings, query, top_k=top_k,
+            documents=lambda ids: {doc.id: doc for doc in self.get_documents_by_id(ids, index=index)},
+            candidates=candidates, all_terms_must_match=all_terms_must_match, scale_score=scale_score,
+        )
 
     def get_document_count(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -13,19 +12,18 @@ import numpy as np
 from hayrick._checks import check_int
 from hayrick.nodes.retrievers.base import BaseRetriever
 from hayrick.schema import Document
-from hayrick.stores.base import top_k_positions
-
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+from hayrick.stores.bm25.selection import top_k_positions
+from hayrick.stores.bm25.tokenization import Tokenizer
 
 
 class _Fitted:
     """The TF-IDF matrix of one index: ids, vocabulary, idf and L2-normalised rows (CSR)."""
 
-    def __init__(self, documents: list[Document], pattern: re.Pattern[str]):
+    def __init__(self, documents: list[Document], tokenize: Tokenizer):
         from scipy.sparse import csr_matrix
 
         self.ids = [d.id for d in documents]
-        counts = [Counter(pattern.findall(d.content.lower())) for d in documents]
+        counts = [Counter(tokenize(d.content)) for d in documents]
         self.vocabulary: dict[str, int] = {}
         df: Counter[str] = Counter()
         for c in counts:
@@ -74,14 +72,14 @@ class TfidfRetriever(BaseRetriever):
     def __init__(self, document_store: Any, top_k: int = 10, auto_fit: bool = True):
         super().__init__(document_store, top_k)
         self.auto_fit = auto_fit
-        self._pattern = re.compile(TOKEN_PATTERN)
+        self._tokenize = Tokenizer()  # the BM25 tokens, as scikit-learn's default token_pattern
         self._fitted: dict[str, _Fitted] = {}
 
     def fit(self, index: str | None = None) -> None:
         """Fit the TF-IDF matrix on the text documents of `index`."""
         index = index or self.document_store.index
         docs = [d for d in self.document_store.get_all_documents(index=index) if d.content_type == "text"]
-        self._fitted[index] = _Fitted(docs, self._pattern)
+        self._fitted[index] = _Fitted(docs, self._tokenize)
 
     def retrieve(
         self,
@@ -98,7 +96,7 @@ class TfidfRetriever(BaseRetriever):
         if fitted is None or (self.auto_fit and len(fitted.ids) != self.document_store.get_document_count(index=index)):
             self.fit(index)
             fitted = self._fitted[index]
-        scores = fitted.scores(self._pattern.findall(query.lower()))
+        scores = fitted.scores(self._tokenize(query))
         if filters:
             allowed = {d.id for d in self.document_store.get_all_documents(index=index, filters=filters)}
             scores = np.where([i in allowed for i in fitted.ids], scores, 0.0)

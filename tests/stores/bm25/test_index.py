@@ -1,4 +1,4 @@
-"""The BM25 kernel against rank_bm25 0.2.2 on real SQuAD text, after writes and deletes, and under threads."""
+"""BM25Index against rank_bm25 0.2.2 on real SQuAD text, after writes and deletes, under threads, and through its state."""
 
 from __future__ import annotations
 
@@ -8,40 +8,11 @@ import threading
 
 import numpy as np
 import pytest
-import rank_bm25
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hayrick.stores.bm25 import ALGORITHMS, BM25Index, tokenize
-
-RTOL = 1e-6
-
-
-@pytest.fixture(scope="module")
-def squad(shared_dir) -> tuple[list[list[str]], list[list[str]]]:
-    """2,000 SQuAD dev paragraphs as token lists, and 50 of its questions (plus edge-case queries)."""
-    data = json.loads((shared_dir / "datasets" / "squad" / "dev-v1.1.json").read_text())
-    paragraphs = [p for article in data["data"] for p in article["paragraphs"]][:2000]
-    docs = [tokenize(p["context"]) for p in paragraphs]
-    questions = [tokenize(p["qas"][0]["question"]) for p in paragraphs[::40]][:50]
-    extra = [["the", "the", "river", "river", "river"], ["zzzunknownzzz"], ["zzzunknownzzz", "city"], []]
-    return docs, questions + extra
-
-
-def reference(algorithm: str, docs: list[list[str]]) -> rank_bm25.BM25:
-    return getattr(rank_bm25, algorithm)(docs)
-
-
-def assert_same_scores(index: BM25Index, keys: list, ref: rank_bm25.BM25, queries: list[list[str]]) -> None:
-    assert index.keys() == keys
-    for query in queries:
-        got = index.scores(query)
-        assert list(got) == keys
-        np.testing.assert_allclose(list(got.values()), ref.get_scores(query), rtol=RTOL, atol=0, err_msg=str(query))
-
-
-def test_tokenize_is_haystacks_default():
-    assert tokenize("Hello, World! I'm a B2B x café-au-lait") == ["hello", "world", "b2b", "café", "au", "lait"]
+from hayrick.stores.bm25 import ALGORITHMS, BM25Index
+from tests.stores.bm25.helpers import RTOL, assert_same_scores, reference
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -58,30 +29,6 @@ def test_scores_equal_rank_bm25_on_squad(squad, algorithm):
         best = np.sort(expected)[::-1][:10]
         np.testing.assert_allclose([s for _, s in top], best, rtol=RTOL, atol=0)
         np.testing.assert_allclose([expected[key] for key, _ in top], best, rtol=RTOL, atol=0)
-
-
-def test_bm25l_and_plus_quirks(squad):
-    docs, _ = squad
-    plus, okapi, bm25l = BM25Index("BM25Plus"), BM25Index("BM25Okapi"), BM25Index("BM25L")
-    for index in (plus, okapi, bm25l):
-        index.add_many(range(300), docs[:300])
-    without = next(key for key in range(300) if "river" not in docs[key])
-    assert plus.scores(["river"])[without] > 0  # BM25Plus: idf * delta for a document without the term
-    assert okapi.scores(["river"])[without] == 0
-    assert bm25l.scores(["river"])[without] == 0  # rank_bm25's BM25L multiplies by tf, so 0 here
-    assert [key for key, _ in plus.top_k(["river"], 300)] == [k for k, _ in okapi.top_k(["river"], 300)] != []
-    assert plus.scores(["river", "zzzunknownzzz"]) == plus.scores(["river"])  # unknown terms add 0
-    twice = okapi.scores(["river", "river"])
-    assert all(twice[key] == pytest.approx(2 * s, rel=1e-12) for key, s in okapi.scores(["river"]).items())
-
-
-def test_okapi_negative_idf_uses_epsilon_times_mean_idf():
-    docs = [["common", "a1"], ["common", "b1"], ["common", "c1"], ["rare", "d1"]]
-    index = BM25Index("BM25Okapi", epsilon=0.5)
-    index.add_many("abcd", docs)
-    ref = rank_bm25.BM25Okapi(docs, epsilon=0.5)
-    assert ref.idf["common"] == pytest.approx(0.5 * ref.average_idf)  # the quirk is exercised
-    assert_same_scores(index, list("abcd"), ref, [["common"], ["common", "rare"], ["a1"]])
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -156,15 +103,6 @@ def test_add_many_with_a_repeated_key_keeps_the_last_tokens():
     assert [key for key, _ in index.top_k(["new"], 5)] == ["a"]
 
 
-def test_ties_keep_insertion_order_and_a_re_add_moves_to_the_end():
-    index = BM25Index()
-    index.add_many(["a", "b", "c", "d"], [["same", "text"]] * 3 + [["other"]])
-    assert [key for key, _ in index.top_k(["same"], 3)] == ["a", "b", "c"]
-    index.add("a", ["same", "text"])
-    assert [key for key, _ in index.top_k(["same"], 3)] == ["b", "c", "a"]
-    assert [key for key, _ in index.top_k(["same"], 2)] == ["b", "c"]
-
-
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_candidates_restrict_results(squad, algorithm):
     docs, queries = squad
@@ -206,30 +144,6 @@ def test_empty_index():
     index.remove("a")
     assert len(index) == 0 and index.top_k(["x"], 5) == [] and index.scores(["x"]) == {}
     assert len(BM25Index.from_state(index.to_state())) == 0
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
-    [
-        ({"algorithm": "BM25"}, ValueError, "BM25Okapi, BM25L, BM25Plus"),
-        ({"k1": -1.0}, ValueError, "k1"),
-        ({"b": 1.5}, ValueError, "b must be in [0, 1]"),
-        ({"k1": float("nan")}, ValueError, "k1"),
-        ({"k1": "1.2"}, TypeError, "must be a number"),
-        ({"algorithm": "BM25L", "epsilon": 0.3}, ValueError, "epsilon applies to BM25Okapi only"),
-        ({"algorithm": "BM25Okapi", "delta": 1.0}, ValueError, "delta applies to BM25L and BM25Plus only"),
-        ({"algorithm": "BM25Plus", "delta": -1.0}, ValueError, "delta"),
-    ],
-)
-def test_invalid_parameters(kwargs, error, message):
-    with pytest.raises(error, match=message.replace("[", r"\[").replace("]", r"\]")):
-        BM25Index(**kwargs)
-
-
-def test_defaults_match_rank_bm25():
-    assert BM25Index().params == {"k1": 1.5, "b": 0.75, "epsilon": 0.25}
-    assert BM25Index("BM25L").params == {"k1": 1.5, "b": 0.75, "delta": 0.5}
-    assert BM25Index("BM25Plus").params == {"k1": 1.5, "b": 0.75, "delta": 1.0}
 
 
 def test_invalid_calls():

@@ -1,21 +1,12 @@
-"""BM25 on a sparse inverted index: the kernel behind `InMemoryDocumentStore.query`.
+"""`BM25Index`: BM25 on a sparse inverted index, the kernel behind the stores' `query`.
 
 `BM25Index` maps keys (the store's document ids) to token lists (`tokenize(text)`), takes
 `add`/`remove` at any time without a rebuild, and answers `top_k(tokens, k, candidates=...)`
 where a filter arrives as the set of keys it allows. See the class for an example.
 
 Scores equal rank_bm25 0.2.2's (`BM25Okapi`, `BM25L`, `BM25Plus`) for the same token lists,
-quirks included. With N live documents, `df` the number holding a term, `tf` its count in a
-document of `dl` tokens, `avgdl` the mean `dl` and `L = 1 - b + b * dl / avgdl`, a query scores
-the SUM over its tokens (a repeated token counts each time, one no document holds adds 0) of:
-
-- BM25Okapi: `idf * tf * (k1 + 1) / (tf + k1 * L)` with `idf = log(N - df + 0.5) - log(df + 0.5)`;
-  a negative idf becomes `epsilon * mean idf`, the mean over the whole live vocabulary.
-- BM25L: `idf * tf * (k1 + 1) * (c + delta) / (k1 + c + delta)` with `c = tf / L` and
-  `idf = log(N + 1) - log(df + 0.5)`: rank_bm25 multiplies by `tf` once more than the paper,
-  so a document without the term gets 0 here.
-- BM25Plus: `idf * (delta + tf * (k1 + 1) / (k1 * L + tf))` with `idf = log((N + 1) / df)`, so a
-  document WITHOUT the term still gets `idf * delta`: the per-query constant `base` below.
+quirks included: the formulas are in `scoring.py`, one function per variant, picked once at
+init. Top-k selection is `selection.top_k_positions`.
 
 Data layout (numpy arrays, float64 scores). Documents live in slots numbered in insertion
 order; re-adding a key removes it and adds it again at the end. Per slot: `_len` (tokens),
@@ -39,8 +30,6 @@ writers see consistent states and lose no write.
 
 from __future__ import annotations
 
-import math
-import re
 import threading
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import chain, repeat
@@ -48,19 +37,12 @@ from typing import Any
 
 import numpy as np
 
-ALGORITHMS: tuple[str, ...] = ("BM25Okapi", "BM25L", "BM25Plus")
-#: Each algorithm's third parameter and its rank_bm25 default (k1=1.5, b=0.75 for all three).
-_EXTRA: dict[str, tuple[str, float]] = {
-    "BM25Okapi": ("epsilon", 0.25), "BM25L": ("delta", 0.5), "BM25Plus": ("delta", 1.0)
-}
-_TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")
+from hayrick._checks import is_int
+from hayrick.stores.bm25.scoring import check_parameters
+from hayrick.stores.bm25.selection import kth_largest, top_k_positions
+
 _MAX_CHUNKS = 8
 _STATE_FORMAT = "hayrick.bm25/1"
-
-
-def tokenize(text: str) -> list[str]:
-    """Haystack 1.x's default BM25 tokens: the matches of `(?u)\\b\\w\\w+\\b` in the lower-cased text."""
-    return _TOKEN_RE.findall(text.lower())
 
 
 def _check_tokens(tokens: Any, what: str) -> None:
@@ -94,23 +76,11 @@ class BM25Index:
         self, algorithm: str = "BM25Okapi", k1: float = 1.5, b: float = 0.75,
         epsilon: float | None = None, delta: float | None = None,
     ) -> None:
-        if algorithm not in ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}.")
-        extra, default = _EXTRA[algorithm]
-        given, other = (epsilon, delta) if extra == "epsilon" else (delta, epsilon)
-        if other is not None:
-            wrong, owners = ("delta", "BM25L and BM25Plus") if extra == "epsilon" else ("epsilon", "BM25Okapi")
-            raise ValueError(f"{wrong} applies to {owners} only, not {algorithm}; its parameters are k1, b, {extra}.")
-        params = {"k1": k1, "b": b, extra: default if given is None else given}
-        for name, v in params.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-                raise TypeError(f"{algorithm} parameter {name} must be a number, got {type(v).__name__} {v!r}.")
-            if not math.isfinite(v) or v < 0 or (name == "b" and v > 1):
-                bound = "in [0, 1]" if name == "b" else "a finite number >= 0"
-                raise ValueError(f"{algorithm} parameter {name} must be {bound}, got {v!r}.")
-        self.algorithm, self.k1, self.b = algorithm, float(k1), float(b)
-        self.epsilon: float | None = float(params["epsilon"]) if extra == "epsilon" else None
-        self.delta: float | None = float(params["delta"]) if extra == "delta" else None
+        self._variant, params = check_parameters(algorithm, k1, b, epsilon, delta)
+        self.algorithm, self.k1, self.b = algorithm, params["k1"], params["b"]
+        self.epsilon: float | None = params.get("epsilon")
+        self.delta: float | None = params.get("delta")
+        self._extra = params[self._variant.extra]
         self._lock = threading.RLock()
         self._reset()
 
@@ -131,13 +101,12 @@ class BM25Index:
 
     def _invalidate(self) -> None:  # drops what depends on the whole corpus
         self._lnorm: np.ndarray | None = None
-        self._avg_idf: float | None = None
+        self._floor: float | None = None
 
     @property
     def params(self) -> dict[str, float]:
         """The scoring parameters: k1, b and epsilon (Okapi) or delta (BM25L, BM25Plus)."""
-        extra = _EXTRA[self.algorithm][0]
-        return {"k1": self.k1, "b": self.b, extra: getattr(self, extra)}
+        return {"k1": self.k1, "b": self.b, self._variant.extra: self._extra}
 
     def __len__(self) -> int:
         return self._n_alive
@@ -275,43 +244,28 @@ class BM25Index:
             self._ps[term] = np.concatenate([self._ps[term], *(c[0] for c in chunks)])
             self._pf[term] = np.concatenate([self._pf[term], *(c[1] for c in chunks)])
 
-    def _idf(self, df: int) -> float:
-        n = self._n_alive
-        if self.algorithm == "BM25L":
-            return math.log(n + 1) - math.log(df + 0.5)
-        if self.algorithm == "BM25Plus":
-            return math.log((n + 1) / df)
-        idf = math.log(n - df + 0.5) - math.log(df + 0.5)
-        if idf >= 0:
-            return idf
-        if self._avg_idf is None:
-            df_all = self._df[: len(self._tid)]
-            df_all = df_all[df_all > 0].astype(np.float64)
-            self._avg_idf = float(np.mean(np.log(n - df_all + 0.5) - np.log(df_all + 0.5)))
-        return (self.epsilon or 0.0) * self._avg_idf
+    def _idf_floor(self) -> float:  # the variant's replacement for a negative idf, cached until a write
+        if self._floor is None:
+            df = self._df[: len(self._tid)]
+            self._floor = self._variant.floor(df[df > 0], self._n_alive, self._extra)
+        return self._floor
 
     def _accumulate(self, query_tokens: Iterable[Hashable]) -> tuple[np.ndarray, list[np.ndarray], float]:
         """(buffer, slots of each distinct known term, base): a slot's score is `base + buffer[slot]`."""
         buf = np.zeros(self._n_slots, np.float64)
         done: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
-        base, k1, b, delta = 0.0, self.k1, self.b, self.delta or 0.0
+        base, k1, b, extra, n = 0.0, self.k1, self.b, self._extra, self._n_alive
+        idf_of, weight, absent = self._variant.idf, self._variant.weight, self._variant.absent
         for tok in query_tokens:
             term = self._tid.get(tok)
             if term is None or self._df[term] <= 0:
                 continue
             if term not in done:
                 if self._lnorm is None:
-                    self._lnorm = 1.0 - b + b * self._len[: self._n_slots] / (self._total_len / self._n_alive)
+                    self._lnorm = 1.0 - b + b * self._len[: self._n_slots] / (self._total_len / n)
                 slots, tf = self._postings(term)
-                idf, lnorm = self._idf(int(self._df[term])), self._lnorm[slots]
-                if self.algorithm == "BM25Okapi":
-                    part = idf * (tf * (k1 + 1) / (tf + k1 * lnorm))
-                elif self.algorithm == "BM25L":
-                    ctd = tf / lnorm
-                    part = idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
-                else:
-                    part = idf * ((tf * (k1 + 1)) / (k1 * lnorm + tf))
-                done[term] = (slots, part, idf * delta if self.algorithm == "BM25Plus" else 0.0)
+                idf = idf_of(int(self._df[term]), n, self._idf_floor)
+                done[term] = (slots, weight(tf, self._lnorm[slots], idf, k1, extra), absent(idf, extra))
             slots, part, constant = done[term]
             buf[slots] += part  # slots are distinct within a term
             base += constant
@@ -353,7 +307,7 @@ class BM25Index:
             include_non_matching: also rank documents without any query term (score 0, or BM25Plus's
                 constant) to fill up `k`, as sorting rank_bm25's `get_scores` would.
         """
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+        if not is_int(k, minimum=0):
             raise ValueError(f"k must be an integer >= 0, got {k!r}.")
         _check_tokens(query_tokens, "query_tokens")
         query_tokens = list(query_tokens)
@@ -374,17 +328,13 @@ class BM25Index:
                 matched &= allowed
             pool = np.flatnonzero(matched)
             vals = base + buf[pool]
-            if include_non_matching and not require_all_terms and (
-                len(pool) < k or np.partition(vals, len(vals) - k)[len(vals) - k] <= base
-            ):  # documents without a query term all score `base`: the first k of them may rank
+            if include_non_matching and not require_all_terms and (len(pool) < k or kth_largest(vals, k) <= base):
+                # documents without a query term all score `base`: the first k of them may rank
                 rest = self._alive[: self._n_slots] & (hits == 0) & (True if allowed is None else allowed)
                 filler = np.flatnonzero(rest)[:k]
                 pool, vals = np.r_[pool, filler], np.r_[vals, np.full(len(filler), base)]
-            if len(pool) > k:  # keep the k best and whatever ties the k-th, then sort those
-                keep = np.flatnonzero(vals >= np.partition(vals, len(vals) - k)[len(vals) - k])
-                pool, vals = pool[keep], vals[keep]
-            order = np.lexsort((pool, -vals))[:k]
-            return [(self._keys[s], v) for s, v in zip(pool[order].tolist(), vals[order].tolist())]
+            best = top_k_positions(vals, k, order_by=pool)  # ties: the earlier slot first
+            return [(self._keys[s], v) for s, v in zip(pool[best].tolist(), vals[best].tolist())]
 
     # ------------------------------------------------------------- persistence
     def to_state(self) -> dict[str, Any]:
