@@ -47,3 +47,17 @@ def test_old_node_paths_give_the_new_classes():
         assert "NoSuchNode" in str(exc)
     else:
         raise AssertionError("hayrick.nodes.NoSuchNode should not exist")
+
+
+def test_old_bm25_paths_give_the_new_objects():
+    from hayrick.nodes.retrievers.tfidf import TOKEN_PATTERN
+    from hayrick.stores import bm25
+    from hayrick.stores.base import top_k_positions
+    from hayrick.stores.bm25 import selection, store
+    from hayrick.stores.keyword import DEFAULT_TOKENIZATION_REGEX, BM25Settings
+
+    assert top_k_positions is selection.top_k_positions and BM25Settings is store.BM25Settings
+    assert DEFAULT_TOKENIZATION_REGEX == TOKEN_PATTERN == bm25.DEFAULT_TOKENIZATION_REGEX
+    assert (bm25.BM25Index, bm25.tokenize, bm25.ALGORITHMS) == (
+        bm25.index.BM25Index, bm25.tokenization.tokenize, bm25.scoring.ALGORITHMS
+    )

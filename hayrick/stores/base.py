@@ -327,3 +327,11 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
         return tuple(_freeze(v) for v in value)
     return value
+
+
+def __getattr__(name: str) -> Any:
+    if name == "top_k_positions":  # its old home; it lives with the BM25 selection code now
+        from hayrick.stores.bm25.selection import top_k_positions
+
+        return top_k_positions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

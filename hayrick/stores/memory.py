@@ -87,7 +87,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
         self._bm25_settings = BM25Settings(bm25_algorithm, bm25_parameters, bm25_tokenization_regex)
         self.bm25_parameters = self._bm25_settings.parameters
         self.index, self.label_index = index, label_index
-        self.embedding_dim, self.return_embedding = embedding_dim, return_embedding
+        self.embedding_dim, self.return_embedding = int(embedding_dim), return_embedding
         self.similarity, self.progress_bar = similarity, progress_bar
         self.duplicate_documents, self.use_bm25, self.bm25_algorithm = duplicate_documents, use_bm25, bm25_algorithm
         self._docs: dict[str, dict[str, Document]] = {}
@@ -364,7 +364,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
                     name = f"embeddings-{n}.npy"
                     np.save(folder / name, np.vstack([d.embedding for d in embedded]), allow_pickle=False)
                     state["embeddings"][index] = {"file": name, "ids": [d.id for d in embedded]}
-        (folder / "store.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        (folder / "store.json").write_text(json.dumps(state, ensure_ascii=False, default=_numpy_scalar), encoding="utf-8")
         return folder
 
     @classmethod
@@ -389,3 +389,10 @@ class InMemoryDocumentStore(BaseDocumentStore):
         for index, rows in state["labels"].items():
             store.write_labels([Label.from_dict(row) for row in rows], index=index)
         return store
+
+
+def _numpy_scalar(value: Any) -> Any:
+    """JSON for a numpy scalar among the init parameters (`embedding_dim=np.int64(384)`)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -76,7 +76,8 @@ from hayrick.stores.bm25.index import BM25Index
 from hayrick.stores.bm25.store import (
     DEFAULT_TOKENIZATION_REGEX,
     BM25Settings,
-    keyword_search,
+    keyword_hits,
+    scored_documents,
 )
 from hayrick.stores.filters import Comparison, FilterNode, fold, matches, parse_filters
 from hayrick.stores.sql_schema import (
@@ -504,10 +505,9 @@ class SQLDocumentStore(BaseDocumentStore):
                 d = self._tables.documents.c
                 with self._connect() as conn:
                     candidates = list(conn.execute(sa.select(d.id).where(*self._where(index, node))).scalars())
-        return keyword_search(  # the index has its own lock; the documents are read outside the store's
-            bm25, self._bm25_settings, query, top_k=top_k,
-            documents=lambda ids: {doc.id: doc for doc in self.get_documents_by_id(ids, index=index)},
-            candidates=candidates, all_terms_must_match=all_terms_must_match, scale_score=scale_score,
+            hits = keyword_hits(bm25, self._bm25_settings, query, top_k, candidates, all_terms_must_match)
+        return scored_documents(  # the documents are read outside the lock
+            hits, lambda ids: {doc.id: doc for doc in self.get_documents_by_id(ids, index=index)}, scale_score
         )
 
     def get_document_count(

@@ -188,3 +188,10 @@ def test_config_round_trip_as_a_pipeline_node():
     assert isinstance(loaded, InMemoryDocumentStore) and loaded.bm25_algorithm == "BM25L"
     loaded.run(documents=sample_documents())
     assert loaded.get_document_count() == 5
+
+
+def test_a_numpy_embedding_dim_is_stored_as_an_int(tmp_path):
+    store = InMemoryDocumentStore(embedding_dim=np.int64(4))
+    assert type(store.embedding_dim) is int
+    store.save(tmp_path / "store")  # JSON: a numpy int would not serialise
+    assert InMemoryDocumentStore.load(tmp_path / "store").embedding_dim == 4

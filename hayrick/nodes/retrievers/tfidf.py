@@ -13,7 +13,9 @@ from hayrick._checks import check_int
 from hayrick.nodes.retrievers.base import BaseRetriever
 from hayrick.schema import Document
 from hayrick.stores.bm25.selection import top_k_positions
-from hayrick.stores.bm25.tokenization import Tokenizer
+from hayrick.stores.bm25.tokenization import DEFAULT_TOKENIZATION_REGEX, Tokenizer
+
+TOKEN_PATTERN = DEFAULT_TOKENIZATION_REGEX  # scikit-learn's default token_pattern
 
 
 class _Fitted:

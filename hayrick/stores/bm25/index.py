@@ -61,6 +61,7 @@ class BM25Index:
         delta: BM25L (default 0.5) and BM25Plus (default 1.0) only, >= 0.
 
     Example:
+        >>> from hayrick.stores.bm25 import tokenize
         >>> index = BM25Index("BM25Okapi")  # or "BM25L", "BM25Plus"
         >>> texts = {"d1": "Great for reading.", "d2": "Loud bass.", "d3": "Bass, treble"}
         >>> index.add_many(texts, [tokenize(text) for text in texts.values()])

@@ -10,7 +10,7 @@ top_k_positions(scores, 2, order_by=np.array([9, 8, 7, 6]))  # array([3, 1]): ti
 ```
 
 `np.partition` finds the k-th best score in linear time; only the scores at least as good are
-sorted, so a query over a million documents sorts a handful.
+sorted (a handful, unless many scores tie the k-th). NaN scores count as -inf.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def top_k_positions(scores: np.ndarray, k: int, order_by: np.ndarray | None = No
     k = min(k, n)
     if k <= 0:
         return _EMPTY
+    if scores.dtype.kind == "f" and np.isnan(scores).any():  # np.partition would rank NaN first
+        scores = np.where(np.isnan(scores), -np.inf, scores)
     candidates = np.flatnonzero(scores >= kth_largest(scores, k)) if k < n else np.arange(n)
     keys = candidates if order_by is None else order_by[candidates]
     return candidates[np.lexsort((keys, -scores[candidates]))[:k]]

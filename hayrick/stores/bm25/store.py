@@ -9,8 +9,8 @@ settings.index_documents(index, documents)             # text documents only
 keyword_search(index, settings, "battery life", top_k=3, documents={d.id: d for d in documents})
 ```
 
-`InMemoryDocumentStore.query` and `SQLDocumentStore.query` both end in `keyword_search`; they
-differ only in where the candidates of a filter and the found documents come from.
+`InMemoryDocumentStore.query` and `SQLDocumentStore.query` both search this way (`keyword_hits`
+then `scored_documents`); they differ only in where a filter's candidates and the documents come from.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from hayrick.stores.bm25.index import BM25Index
 from hayrick.stores.bm25.scoring import ALGORITHMS
 from hayrick.stores.bm25.tokenization import DEFAULT_TOKENIZATION_REGEX, Tokenizer
 
-__all__ = ["DEFAULT_TOKENIZATION_REGEX", "BM25Settings", "keyword_search"]
+__all__ = ["DEFAULT_TOKENIZATION_REGEX", "BM25Settings", "keyword_hits", "keyword_search", "scored_documents"]
 
 
 class BM25Settings:
@@ -65,6 +65,35 @@ def _with_score(document: Document, score: float) -> Document:
     return document.model_copy(update={"score": score})
 
 
+def keyword_hits(
+    index: BM25Index,
+    settings: BM25Settings,
+    query: str,
+    top_k: int,
+    candidates: Iterable[str] | None = None,
+    all_terms_must_match: bool = False,
+) -> list[tuple[str, float]]:
+    """The `top_k` best (id, raw score) pairs for `query`; `candidates` are the ids a filter allows."""
+    return index.top_k(settings.tokenize(query), top_k, candidates=candidates, require_all_terms=all_terms_must_match)
+
+
+def scored_documents(
+    hits: list[tuple[str, float]],
+    documents: Mapping[str, Document] | Callable[[list[str]], Mapping[str, Document]],
+    scale_score: bool = True,
+    with_score: Callable[[Document, float], Document] = _with_score,
+) -> list[Document]:
+    """The documents of `hits`, in order, each a copy carrying its (scaled) score; ids not found are left out."""
+    if not hits:
+        return []
+    found = documents([key for key, _ in hits]) if callable(documents) else documents
+    return [
+        with_score(found[key], scale_bm25_score(score) if scale_score else score)
+        for key, score in hits
+        if key in found
+    ]
+
+
 def keyword_search(
     index: BM25Index,
     settings: BM25Settings,
@@ -79,6 +108,9 @@ def keyword_search(
 ) -> list[Document]:
     """The `top_k` best documents for `query`, best first, each a copy carrying its score.
 
+    `keyword_hits` then `scored_documents`; a store that must take the hits under its lock and
+    read the documents outside it calls the two itself.
+
     Args:
         documents: the store's documents by id, or a function that returns those of the ids
             it is given (ids it cannot find are left out of the result).
@@ -86,12 +118,5 @@ def keyword_search(
         scale_score: map scores to (0, 1) with `scale_bm25_score`, as Haystack 1.x does.
         with_score: how a store copies a found document with its score (default `model_copy`).
     """
-    hits = index.top_k(settings.tokenize(query), top_k, candidates=candidates, require_all_terms=all_terms_must_match)
-    if not hits:
-        return []
-    found = documents([key for key, _ in hits]) if callable(documents) else documents
-    return [
-        with_score(found[key], scale_bm25_score(score) if scale_score else score)
-        for key, score in hits
-        if key in found
-    ]
+    hits = keyword_hits(index, settings, query, top_k, candidates, all_terms_must_match)
+    return scored_documents(hits, documents, scale_score, with_score)

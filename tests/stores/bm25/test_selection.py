@@ -20,8 +20,10 @@ def test_ties_keep_insertion_order_and_a_re_add_moves_to_the_end():
 
 
 def expected_order(scores, k, keys=None):
+    """A stable full sort, best first; NaN counts as -inf."""
     keys = list(range(len(scores))) if keys is None else list(keys)
-    return sorted(range(len(scores)), key=lambda i: (-scores[i], keys[i]))[: max(k, 0)]
+    value = [float("-inf") if s != s else s for s in scores]
+    return sorted(range(len(scores)), key=lambda i: (-value[i], keys[i]))[: max(k, 0)]
 
 
 def test_ties_at_the_kth_place_go_to_the_lower_position():
@@ -39,13 +41,22 @@ def test_k_out_of_range():
     assert top_k_positions(scores, 2).dtype == np.int64
 
 
+def test_nan_counts_as_minus_infinity():
+    scores = np.array([0.5, np.nan, 0.9, 0.1])
+    assert top_k_positions(scores, 2).tolist() == [2, 0]
+    assert top_k_positions(np.array([np.nan, np.nan, 0.9, 0.1]), 2).tolist() == [2, 3]
+    assert top_k_positions(np.array([np.nan, -np.inf, np.nan]), 3).tolist() == [0, 1, 2]
+
+
 def test_kth_largest():
     assert kth_largest(np.array([3.0, 1.0, 2.0, 5.0]), 1) == 5.0
     assert kth_largest(np.array([3.0, 1.0, 2.0, 5.0]), 3) == 2.0
 
 
 @given(
-    scores=st.lists(st.integers(0, 4), max_size=40),  # few distinct values: many ties
+    scores=st.lists(  # few distinct values: many ties
+        st.sampled_from([0.0, 1.0, 2.0, 2.5, 4.0, float("-inf"), float("inf"), float("nan")]), max_size=40
+    ),
     k=st.integers(-1, 45),
     shuffle=st.randoms(use_true_random=False),
 )

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from hayrick.errors import DocumentStoreError
 from hayrick.schema import Document
 from hayrick.stores.bm25 import BM25Index
-from hayrick.stores.bm25.store import BM25Settings, keyword_search
+from hayrick.stores.bm25.store import (
+    BM25Settings,
+    keyword_hits,
+    keyword_search,
+    scored_documents,
+)
 
 DOCS = [
     Document(content="Great for reading books at night.", id="a", meta={"item": "B1"}),
@@ -80,4 +84,14 @@ def test_keyword_search_filters_strict_matching_and_a_fetch_function(indexed):
         index, settings, "great", top_k=1, documents=fetch, with_score=lambda d, s: d.model_copy(update={"score": -s})
     )
     assert [d.id for d in marked] == ["a"] and marked[0].score < 0
-    assert np.isfinite([d.score for d in keyword_search(index, settings, "the", top_k=4, documents=fetch)]).all()
+    common = keyword_search(index, settings, "the", top_k=4, documents=fetch, scale_score=False)
+    assert [(d.id, d.score) for d in common] == [(k, s) for k, s in index.top_k(["the"], 4) if k != "b"]
+
+
+def test_hits_and_documents_in_two_steps(indexed):
+    settings, index = indexed
+    hits = keyword_hits(index, settings, "reading bass", 3, candidates=["a", "c", "d"])
+    assert [key for key, _ in hits] == [key for key, _ in index.top_k(["reading", "bass"], 3, candidates=["a", "c", "d"])]
+    docs = scored_documents(hits, {d.id: d for d in DOCS}, scale_score=False)
+    assert [(d.id, d.score) for d in docs] == hits
+    assert scored_documents([], lambda ids: pytest.fail("no hits: nothing to read")) == []
