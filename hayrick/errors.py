@@ -1,10 +1,12 @@
 """Every exception hayrick raises, in one shallow hierarchy.
 
 ```
-HayrickError
+HayrickError                     (also importable as HaystackError)
 ├── PipelineError
-│   ├── PipelineConfigError      a YAML file or config dict is wrong
-│   └── PipelineValidationError  a graph is wrong (unknown input, cycle, bad edge, bad params)
+│   └── PipelineConfigError      a YAML file or config dict is wrong, or a graph is (as in Haystack 1.x)
+│       ├── PipelineValidationError    a graph is wrong (unknown input, cycle, bad edge, bad params)
+│       ├── PipelineSchemaError        a YAML `type:` names no known component
+│       └── PipelineConfigFileNotFoundError  no file at the path given (also a FileNotFoundError)
 ├── NodeError                    a node failed while running (the original exception is chained)
 ├── ComponentError               a component was built or defined wrongly (bad init argument, bad class)
 ├── FileConversionError          a file could not be converted to documents
@@ -14,7 +16,8 @@ HayrickError
 ```
 
 Errors about bad values also subclass `ValueError`, and errors about bad types
-`TypeError`, so code that catches the built-in kinds keeps working. Every message
+`TypeError`, so code that catches the built-in kinds keeps working. The names are Haystack 1.x's,
+so `except PipelineConfigError` catches what it caught there: `add_node` mistakes included. Every message
 names what is wrong, what was expected, what came, and how to fix it.
 """
 
@@ -25,6 +28,10 @@ class HayrickError(Exception):
     """Root of every error hayrick raises."""
 
 
+#: Haystack 1.x's name for the root error: `except HaystackError` keeps working.
+HaystackError = HayrickError
+
+
 class PipelineError(HayrickError):
     """A pipeline could not be built, loaded or run."""
 
@@ -33,8 +40,16 @@ class PipelineConfigError(PipelineError, ValueError):
     """A pipeline configuration (YAML file, text or dict) is wrong."""
 
 
-class PipelineValidationError(PipelineError, ValueError):
+class PipelineValidationError(PipelineConfigError):
     """A pipeline graph or the parameters of a run are wrong."""
+
+
+class PipelineSchemaError(PipelineConfigError):
+    """A pipeline config names a component type that is not known (Haystack 1.x's name for it)."""
+
+
+class PipelineConfigFileNotFoundError(PipelineConfigError, FileNotFoundError):
+    """`Pipeline.load_from_yaml` was given a path where there is no file."""
 
 
 class NodeError(HayrickError):
@@ -73,6 +88,9 @@ class FilterError(DocumentStoreError, ValueError):
 
 __all__ = [
     "HayrickError",
+    "HaystackError",
+    "PipelineConfigFileNotFoundError",
+    "PipelineSchemaError",
     "PipelineError",
     "PipelineConfigError",
     "PipelineValidationError",

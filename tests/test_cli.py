@@ -81,7 +81,7 @@ def test_validate_checks_every_pipeline(pipeline_file, tmp_path, capsys):
     broken = tmp_path / "broken.yml"
     broken.write_text(PIPELINES.replace("[Router.output_2]", "[Router.output_3]"))
     assert main(["validate", str(broken)]) == 2
-    assert "'Router' has 2 outgoing edges: Router.output_1, Router.output_2" in capsys.readouterr().err
+    assert "Router has only 2 outgoing edges: Router.output_1, Router.output_2" in capsys.readouterr().err
 
 
 def test_draw_writes_a_png(pipeline_file, tmp_path, capsys):

@@ -7,6 +7,7 @@ capture of constructor arguments and the signature helpers; `registry.py` maps Y
 
 from hayrick.core.component import (
     BaseComponent,
+    RootNode,
     accepted_parameters,
     describe_init_parameters,
     filter_kwargs,
@@ -23,6 +24,7 @@ from hayrick.core.registry import (
 __all__ = [
     "ENTRY_POINT_GROUP",
     "BaseComponent",
+    "RootNode",
     "accepted_parameters",
     "component_type_name",
     "describe_init_parameters",

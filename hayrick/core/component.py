@@ -202,3 +202,18 @@ def describe_init_parameters(cls: type) -> str:
     if cls.__init__ is object.__init__:
         return "(none)"
     return _describe_signature(inspect.signature(cls.__init__))
+
+
+class RootNode(BaseComponent):
+    """The start of a pipeline, `Query` or `File` (Haystack 1.x's `RootNode`): it passes nothing on.
+
+    `pipeline.get_node("Query")` returns one; it is never written to YAML.
+    """
+
+    outgoing_edges = 1
+
+    def run(self) -> tuple[dict, str]:  # type: ignore[override]
+        return {}, "output_1"
+
+    def run_batch(self) -> tuple[dict, str]:  # type: ignore[override]
+        return {}, "output_1"

@@ -34,6 +34,7 @@ ENTRY_POINT_GROUP = "hayrick.nodes"
 #: Every built-in component, by short name: the module that defines it. A test checks
 #: that this table and the classes hayrick defines agree.
 BUILTIN_COMPONENTS: dict[str, str] = {
+    "RootNode": "hayrick.core.component",  # a pipeline's Query/File root, as Haystack 1.x has it
     # document stores
     "InMemoryDocumentStore": "hayrick.stores.memory",
     "SQLDocumentStore": "hayrick.stores.sql",

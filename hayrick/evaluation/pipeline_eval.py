@@ -59,7 +59,7 @@ def evaluate_pipeline(
     params = dict(params or {})
     accepts_filters = any(
         "filters" in names or takes_all
-        for names, takes_all in (accepted_parameters(c.run) for c in pipeline.components.values())
+        for names, takes_all in (accepted_parameters(c.run) for c in pipeline.node_components.values())
     )
     columns: dict[str, dict[str, list]] = {}
     kinds: dict[str, str] = {}

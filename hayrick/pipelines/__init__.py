@@ -1,5 +1,6 @@
 """Pipelines: graph building and validation, execution, YAML config, standard pipelines."""
 
+from hayrick.core import RootNode
 from hayrick.pipelines.base import Pipeline
 from hayrick.pipelines.config import (
     pipelines_to_config,
@@ -19,6 +20,7 @@ __all__ = [
     "DocumentSearchPipeline",
     "ExtractiveQAPipeline",
     "Pipeline",
+    "RootNode",
     "pipelines_to_config",
     "print_answers",
     "print_documents",

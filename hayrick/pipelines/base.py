@@ -24,8 +24,8 @@ from typing import IO, Any
 
 import networkx as nx
 
-from hayrick.core import BaseComponent
-from hayrick.errors import PipelineConfigError, PipelineValidationError
+from hayrick.core import BaseComponent, RootNode
+from hayrick.errors import PipelineConfigError, PipelineError, PipelineValidationError
 from hayrick.pipelines.graph import add_node_to_graph, root_of
 from hayrick.pipelines.runner import ExecutionPlan, execute
 
@@ -42,6 +42,7 @@ class Pipeline:
     def __init__(self) -> None:
         self.graph = nx.DiGraph()
         self._plans: dict[bool, ExecutionPlan] = {}
+        self._root: RootNode | None = None
 
     # ------------------------------------------------------------------ building
     def add_node(self, component: BaseComponent, name: str, inputs: list[str]) -> None:
@@ -62,8 +63,8 @@ class Pipeline:
         for other, data in self.graph.nodes(data=True):
             if data["component"] is component:
                 raise PipelineValidationError(
-                    f"Node '{name}': this {type(component).__name__} object is node '{other}' already. A component "
-                    f"is one node: build a second {type(component).__name__} for another node."
+                    f"Node '{name}': You have already added the same instance to the pipeline under the name "
+                    f"'{other}'. A component is one node: build a second {type(component).__name__} for another node."
                 )
         add_node_to_graph(
             self.graph,
@@ -80,8 +81,8 @@ class Pipeline:
 
     def set_node(self, name: str, component: BaseComponent) -> None:
         """Replace the component of node `name` with another of the same number of outgoing edges."""
-        if name not in self.components:
-            raise PipelineValidationError(f"No node named '{name}'; nodes are: {', '.join(self.components)}.")
+        if name not in self.node_components:
+            raise PipelineValidationError(f"No node named '{name}'; nodes are: {', '.join(self.node_components)}.")
         old = self.graph.nodes[name]
         if component.outgoing_edges != old["outgoing_edges"]:
             raise PipelineValidationError(
@@ -93,19 +94,80 @@ class Pipeline:
         self._plans.clear()
 
     def get_node(self, name: str) -> BaseComponent | None:
-        """The component of node `name`, or None."""
-        if name in self.graph and name != self.root_node:
-            return self.graph.nodes[name]["component"]
-        return None
+        """The component of node `name` (a `RootNode` for the root, "Query" or "File"), or None."""
+        if name not in self.graph:
+            return None
+        if name == self.root_node:
+            if self._root is None or self._root.name != name:
+                self._root = RootNode()
+                self._root.name = name
+            return self._root
+        return self.graph.nodes[name]["component"]
+
+    @property
+    def node_components(self) -> dict[str, BaseComponent]:
+        """Every node's component by node name, in the order they were added (the root excluded)."""
+        return {n: d["component"] for n, d in self.graph.nodes(data=True) if d["component"] is not None}
 
     @property
     def components(self) -> dict[str, BaseComponent]:
-        """Every node's component by name, in the order they were added (the root excluded)."""
-        return {n: d["component"] for n, d in self.graph.nodes(data=True) if d["component"] is not None}
+        """Every component by name, as Haystack 1.x lists them: the nodes, then the components their params hold.
+
+        A document store given to a retriever is listed under its own `name` (its class name when it has
+        none, with `_2` and so on when that name is taken). `node_components` lists the nodes only.
+        """
+        found = dict(self.node_components)
+        seen = {id(c) for c in found.values()}
+        queue = list(found.values())
+        for component in queue:
+            for value in component.init_parameters.values():
+                for sub in value if isinstance(value, (list, tuple)) else (value,):
+                    if isinstance(sub, BaseComponent) and id(sub) not in seen:
+                        seen.add(id(sub))
+                        base = name = sub.name or type(sub).__name__
+                        i = 2
+                        while name in found:
+                            name, i = f"{base}_{i}", i + 1
+                        found[name] = sub
+                        queue.append(sub)
+        return found
 
     def get_nodes_by_class(self, class_type: type) -> list[BaseComponent]:
-        """The components that are instances of `class_type`."""
-        return [c for c in self.components.values() if isinstance(c, class_type)]
+        """The node components that are instances of `class_type` (the components they hold excluded)."""
+        return [c for c in self.node_components.values() if isinstance(c, class_type)]
+
+    def get_document_store(self) -> Any:
+        """The pipeline's document store: a store that is a node, else the one its retrievers share; None if none.
+
+        Raises:
+            PipelineError: the pipeline holds more than one document store (name the one you mean with
+                `get_node(name)` or `retriever.document_store` instead).
+        """
+        from hayrick.nodes.retrievers.base import BaseRetriever
+        from hayrick.stores.base import BaseDocumentStore
+
+        matches = self.get_nodes_by_class(BaseDocumentStore)
+        if not matches:
+            matches = []
+            for retriever in self.get_nodes_by_class(BaseRetriever):
+                store = getattr(retriever, "document_store", None)
+                if store is not None and all(store is not m for m in matches):
+                    matches.append(store)
+        if len(matches) > 1:
+            raise PipelineError(
+                f"Multiple Document Stores found in Pipeline: {matches}. Take the one you mean from its node "
+                "(pipeline.get_node(name)) or from a retriever (retriever.document_store)."
+            )
+        return matches[0] if matches else None
+
+    def get_type(self) -> str:
+        """What kind of pipeline this is, as Haystack 1.x names it, with its retrievers and stores.
+
+        Example: `"ExtractiveQAPipeline (retriever: ['BM25Retriever'], doc_store: ['InMemoryDocumentStore'])"`.
+        """
+        from hayrick.pipelines.standard import pipeline_type
+
+        return pipeline_type(list(self.components.values()))
 
     @property
     def root_node(self) -> str | None:
@@ -184,19 +246,38 @@ class Pipeline:
         return plan
 
     # -------------------------------------------------------------------- config
-    def get_config(self, pipeline_name: str = "query") -> dict[str, Any]:
-        """This pipeline as a config dict in the YAML format (components and one pipeline)."""
-        from hayrick.pipelines.config import pipeline_to_config
+    def get_config(self, return_defaults: bool = False, pipeline_name: str | None = None) -> dict[str, Any]:
+        """This pipeline as a config dict in the YAML format (version, components, one pipeline).
 
-        return pipeline_to_config(self, pipeline_name)
+        Args:
+            return_defaults: also list every init parameter left at its default.
+            pipeline_name: the name under `pipelines:`; by default "query" for a Query pipeline,
+                "indexing" for a File pipeline, as Haystack 1.x names them.
 
-    def save(self, path: str | os.PathLike, pipeline_name: str = "query") -> None:
-        """Write this pipeline to a YAML file that `Pipeline.load` reads back."""
-        from hayrick.pipelines.config import dump_config
+        Params without a YAML form (an open client, a function) stay as they are here; `save` refuses them.
+        """
+        from hayrick.pipelines.config import pipelines_to_config
 
-        Path(path).write_text(dump_config(self.get_config(pipeline_name)), encoding="utf-8")
+        return pipelines_to_config({pipeline_name or self._default_name(): self}, return_defaults=return_defaults)
 
-    save_to_yaml = save
+    def _default_name(self) -> str:
+        return {"Query": "query", "File": "indexing"}.get(self.root_node or "", "query")
+
+    def save(self, path: str | os.PathLike, pipeline_name: str | None = None, return_defaults: bool = False) -> None:
+        """Write this pipeline to a YAML file that `Pipeline.load` reads back.
+
+        Raises:
+            PipelineConfigError: a param has no YAML form (nothing is written then).
+        """
+        from hayrick.pipelines.config import dump_config, pipelines_to_config
+
+        name = pipeline_name or self._default_name()
+        config = pipelines_to_config({name: self}, return_defaults=return_defaults, strict=True)
+        Path(path).write_text(dump_config(config), encoding="utf-8")
+
+    def save_to_yaml(self, path: str | os.PathLike, return_defaults: bool = False) -> None:
+        """Haystack 1.x's name for `save`: write this pipeline to a YAML file."""
+        self.save(path, return_defaults=return_defaults)
 
     @classmethod
     def load(
@@ -204,6 +285,7 @@ class Pipeline:
         source: str | os.PathLike | IO[str] | dict,
         pipeline_name: str | None = None,
         overwrite_with_env_variables: bool = True,
+        strict_version_check: bool = False,
     ) -> Pipeline:
         """Build a pipeline from a YAML file path, YAML text, an open stream or a config dict.
 
@@ -211,11 +293,16 @@ class Pipeline:
             source: where the config is.
             pipeline_name: which entry of `pipelines:`; may be left out when there is only one.
             overwrite_with_env_variables: apply `{COMPONENT}_PARAMS_{PARAM}` environment variables.
+            strict_version_check: refuse a config whose `version:` hayrick does not read (else a warning).
+
+        Raises:
+            PipelineConfigError: the config is wrong (the message names the entry); a missing file raises
+                `PipelineConfigFileNotFoundError`, which is also a `FileNotFoundError`.
         """
         from hayrick.pipelines.config import build_component, pipeline_spec, read_config
 
         config = source if isinstance(source, dict) else read_config(source)
-        spec = pipeline_spec(config, pipeline_name, overwrite_with_env_variables)
+        spec = pipeline_spec(config, pipeline_name, overwrite_with_env_variables, strict_version_check)
         pipeline = cls()
         built: dict[str, BaseComponent] = {}  # only the components this pipeline's nodes use, and theirs
         for node in spec.nodes:
@@ -226,14 +313,67 @@ class Pipeline:
                 raise PipelineConfigError(f"{node['where']}: {exc}") from None
         return pipeline
 
-    load_from_yaml = load
+    @classmethod
+    def load_from_yaml(
+        cls,
+        path: str | os.PathLike,
+        pipeline_name: str | None = None,
+        overwrite_with_env_variables: bool = True,
+        strict_version_check: bool = False,
+    ) -> Pipeline:
+        """Build a pipeline from a YAML file (Haystack 1.x's call); `load` also takes text, streams and dicts."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise PipelineConfigError(f"path must be the path of a YAML file, got {type(path).__name__}; "
+                                      "for YAML text, a stream or a dict use Pipeline.load.")
+        from hayrick.pipelines.config import read_config_file
+
+        return cls.load(read_config_file(path), pipeline_name, overwrite_with_env_variables, strict_version_check)
 
     @classmethod
     def load_from_config(
-        cls, config: dict, pipeline_name: str | None = None, overwrite_with_env_variables: bool = True
+        cls,
+        pipeline_config: dict,
+        pipeline_name: str | None = None,
+        overwrite_with_env_variables: bool = True,
+        strict_version_check: bool = False,
     ) -> Pipeline:
         """Build a pipeline from a config dict (as `get_config` returns)."""
-        return cls.load(config, pipeline_name, overwrite_with_env_variables)
+        if not isinstance(pipeline_config, dict):
+            raise PipelineConfigError(
+                f"pipeline_config must be a dict (as get_config returns), got {type(pipeline_config).__name__}; "
+                "for a file use Pipeline.load_from_yaml."
+            )
+        return cls.load(pipeline_config, pipeline_name, overwrite_with_env_variables, strict_version_check)
+
+    def to_code(
+        self, pipeline_variable_name: str = "pipeline", generate_imports: bool = True, add_comment: bool = False
+    ) -> str:
+        """Python code that builds this pipeline (Haystack 1.x's `to_code`)."""
+        from hayrick.pipelines.utils import CODE_GEN_DEFAULT_COMMENT, generate_code
+
+        return generate_code(
+            self.get_config(), pipeline_variable_name=pipeline_variable_name, generate_imports=generate_imports,
+            comment=CODE_GEN_DEFAULT_COMMENT if add_comment else None,
+        )
+
+    def to_notebook_cell(
+        self, pipeline_variable_name: str = "pipeline", generate_imports: bool = True, add_comment: bool = True
+    ) -> None:
+        """Put `to_code()` into the next cell of a Jupyter notebook (logs a warning outside a notebook)."""
+        from hayrick.pipelines.utils import CODE_GEN_DEFAULT_COMMENT, generate_code
+
+        code = generate_code(
+            self.get_config(), pipeline_variable_name=pipeline_variable_name, generate_imports=generate_imports,
+            comment=CODE_GEN_DEFAULT_COMMENT if add_comment else None, add_pipeline_cls_import=False,
+        )
+        try:
+            get_ipython().set_next_input(code)  # type: ignore[name-defined]  # noqa: F821
+        except NameError:
+            import logging
+
+            logging.getLogger(__name__).warning(
+                "Could not create notebook cell. Make sure you're running in a notebook environment."
+            )
 
     def draw(self, path: str | os.PathLike = "pipeline.png") -> Path:
         """Draw the graph to a PNG file (matplotlib) and return its path."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import inspect
 import io
 import json
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -46,11 +47,17 @@ from hayrick.errors import (
     ComponentError,
     HayrickError,
     PipelineConfigError,
+    PipelineConfigFileNotFoundError,
     PipelineValidationError,
 )
 from hayrick.pipelines.graph import ROOT_NODES, add_node_to_graph, order_pipeline_nodes
 
+logger = logging.getLogger(__name__)
+
+#: The version `get_config` and `save` write. A config also loads without a warning when it says
+#: "ignore", this package's version, or a Haystack 1.26 version (files Haystack 1.26 saved).
 CONFIG_VERSION = "1.0"
+_HAYSTACK_VERSION = re.compile(r"1\.26(\.\d+)?(rc\d+)?")
 _TOP_KEYS = ("version", "components", "pipelines")
 _COMPONENT_KEYS = ("name", "type", "params")
 _PIPELINE_KEYS = ("name", "nodes")
@@ -60,23 +67,34 @@ _NODE_KEYS = ("name", "inputs")
 # ----------------------------------------------------------------------------- reading
 def read_config(source: str | os.PathLike | IO[str]) -> dict[str, Any]:
     """Parse a YAML file path, YAML text or open stream into a config dict (safe_load only)."""
-    origin = "<text>"
     if hasattr(source, "read"):
-        origin = getattr(source, "name", "<stream>")
-        text = source.read()  # type: ignore[union-attr]
-    elif isinstance(source, os.PathLike) or (
+        return _parse_yaml(source.read(), getattr(source, "name", "<stream>"))  # type: ignore[union-attr]
+    if isinstance(source, os.PathLike) or (
         isinstance(source, str) and "\n" not in source and (os.path.exists(source) or ":" not in source)
     ):
-        path = Path(source)
-        if not path.is_file():
-            raise PipelineConfigError(f"Pipeline file not found: {path}. Pass the path of a .yml file or YAML text.")
-        origin, text = str(path), path.read_text(encoding="utf-8")
-    elif isinstance(source, str):
-        text = source
-    else:
-        raise PipelineConfigError(
-            f"Cannot read a pipeline config from {type(source).__name__}: pass a path, YAML text, a stream or a dict."
+        return read_config_file(source)
+    if isinstance(source, str):
+        return _parse_yaml(source, "<text>")
+    raise PipelineConfigError(
+        f"Cannot read a pipeline config from {type(source).__name__}: pass a path, YAML text, a stream or a dict."
+    )
+
+
+def read_config_file(path: str | os.PathLike) -> dict[str, Any]:
+    """Parse the YAML file at `path` into a config dict (safe_load only).
+
+    Raises:
+        PipelineConfigFileNotFoundError: there is no file at `path` (also a `FileNotFoundError`).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PipelineConfigFileNotFoundError(
+            f"Pipeline file not found: {path}. Pass the path of a .yml file (or YAML text to Pipeline.load)."
         )
+    return _parse_yaml(path.read_text(encoding="utf-8"), str(path))
+
+
+def _parse_yaml(text: str, origin: str) -> dict[str, Any]:
     try:
         config = yaml.safe_load(io.StringIO(text))
     except yaml.constructor.ConstructorError as exc:
@@ -183,6 +201,35 @@ def normalize_config(config: Mapping[str, Any]) -> tuple[dict[str, dict], dict[s
     return components, pipelines
 
 
+def check_version(config: Mapping[str, Any], strict_version_check: bool = False) -> None:
+    """Check a config's `version:` as Haystack 1.x does: required; another version warns, or raises when strict.
+
+    Accepted without a warning: `CONFIG_VERSION`, "ignore", hayrick's own version and Haystack 1.26.x.
+    """
+    from hayrick import __version__
+
+    version = config.get("version") if isinstance(config, Mapping) else None
+    if version is None:
+        raise PipelineConfigError(
+            f"Validation failed. 'version' is a required property: add `version: '{CONFIG_VERSION}'` at the top "
+            "of the config (a file saved by Haystack 1.x carries its Haystack version, which works too)."
+        )
+    text = str(version)
+    if text in (CONFIG_VERSION, "ignore", __version__) or _HAYSTACK_VERSION.fullmatch(text):
+        return
+    if strict_version_check:
+        raise PipelineConfigError(
+            f"Cannot load pipeline configuration of version {text} in hayrick {__version__}, which reads version "
+            f"{CONFIG_VERSION} and Haystack 1.26 configs. Check the file against docs/haystack1.md, then set "
+            f"`version: '{CONFIG_VERSION}'` (or load with strict_version_check=False)."
+        )
+    logger.warning(
+        "This pipeline is version '%s', but you're using hayrick %s, which reads version %s and Haystack 1.26 "
+        "configs. This might cause bugs and unexpected behaviors; check the file against docs/haystack1.md.",
+        text, __version__, CONFIG_VERSION,
+    )
+
+
 def select_pipeline(pipelines: dict[str, dict], pipeline_name: str | None) -> dict:
     if pipeline_name is None:
         if len(pipelines) == 1:
@@ -282,10 +329,14 @@ class PipelineSpec:
 
 
 def pipeline_spec(
-    config: Mapping[str, Any], pipeline_name: str | None = None, overwrite_with_env_variables: bool = True
+    config: Mapping[str, Any],
+    pipeline_name: str | None = None,
+    overwrite_with_env_variables: bool = True,
+    strict_version_check: bool = False,
 ) -> PipelineSpec:
     """The pipeline `pipeline_name` of `config` as a `PipelineSpec` (nothing is built yet)."""
     components, pipelines = normalize_config(config)
+    check_version(config, strict_version_check)
     spec = select_pipeline(pipelines, pipeline_name)
     if overwrite_with_env_variables:
         env_overrides(components)
@@ -312,7 +363,9 @@ def _check_reference_cycles(components: dict[str, dict]) -> None:
         visit(name, ())
 
 
-def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None) -> dict[str, Any]:
+def validate_config(
+    config: Mapping[str, Any], pipeline_name: str | None = None, strict_version_check: bool = False
+) -> dict[str, Any]:
     """Check a config without building its components; return each checked pipeline's graph by name.
 
     Types are resolved, params are bound to each class's `__init__` signature, and each
@@ -321,6 +374,7 @@ def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None)
     import networkx as nx
 
     components, pipelines = normalize_config(config)
+    check_version(config, strict_version_check)
     _check_reference_cycles(components)
     for component in components.values():
         cls = _component_class(component)
@@ -356,23 +410,27 @@ def validate_config(config: Mapping[str, Any], pipeline_name: str | None = None)
 
 
 # ------------------------------------------------------------------------------ saving
-def pipeline_to_config(pipeline: Any, pipeline_name: str = "query") -> dict[str, Any]:
+def pipeline_to_config(pipeline: Any, pipeline_name: str = "query", return_defaults: bool = False) -> dict[str, Any]:
     """The config dict of one pipeline."""
-    return pipelines_to_config({pipeline_name: pipeline})
+    return pipelines_to_config({pipeline_name: pipeline}, return_defaults=return_defaults)
 
 
-def pipelines_to_config(pipelines: Mapping[str, Any]) -> dict[str, Any]:
+def pipelines_to_config(
+    pipelines: Mapping[str, Any], return_defaults: bool = False, strict: bool = False
+) -> dict[str, Any]:
     """One config dict holding several pipelines (a query and an indexing pipeline, say).
 
     A component is written once: the same object in several pipelines, or two objects with
     the same name, type and params (as two pipelines loaded from one file hold). Two
     *different* components with the same node name cannot share a file: that is an error.
     Components referenced only through params take their own `name`, or their class name,
-    with a suffix (`_2`) where that name is taken.
+    with a suffix (`_2`) where that name is taken. `return_defaults` also lists the init
+    parameters left at their defaults. A param without a YAML form stays as it is, unless
+    `strict` (saving), where it is a `PipelineConfigError` naming the component and the param.
     """
     node_names: dict[int, str] = {}
     for pipeline in pipelines.values():
-        for node_name, component in pipeline.components.items():
+        for node_name, component in pipeline.node_components.items():
             node_names.setdefault(id(component), node_name)
     reserved = set(node_names.values())
     entries: dict[str, dict[str, Any]] = {}
@@ -391,10 +449,12 @@ def pipelines_to_config(pipelines: Mapping[str, Any]) -> dict[str, Any]:
 
         where = f"component '{label}' ({type(component).__name__}) param"
         texts: list[tuple[str, str]] = []
-        params = {
-            key: _to_yaml_value(value, reference, f"{where} '{key}'", texts)
-            for key, value in component.init_parameters.items()
-        }
+        defaults = _init_defaults(type(component))
+        if return_defaults:
+            given = {**defaults, **component.init_parameters}
+        else:  # as Haystack 1.x: a param given with its default value is left out
+            given = {k: v for k, v in component.init_parameters.items() if not _is_default(v, defaults, k)}
+        params = {key: _to_yaml_value(value, reference, f"{where} '{key}'", texts, strict) for key, value in given.items()}
         entry: dict[str, Any] = {"type": component_type_name(type(component))}
         if params:
             entry["params"] = params
@@ -432,7 +492,34 @@ def pipelines_to_config(pipelines: Mapping[str, Any]) -> dict[str, Any]:
     return {"version": CONFIG_VERSION, "components": components, "pipelines": pipeline_entries}
 
 
-def _to_yaml_value(value: Any, ref: Any, where: str, texts: list[tuple[str, str]]) -> Any:
+def _init_defaults(cls: type) -> dict[str, Any]:
+    """The init parameters of `cls` that have a default, with it."""
+    try:
+        signature = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return {}
+    return {
+        name: param.default
+        for name, param in list(signature.parameters.items())[1:]
+        if param.default is not inspect.Parameter.empty and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)
+    }
+
+
+def _is_default(value: Any, defaults: dict[str, Any], name: str) -> bool:
+    if name not in defaults:
+        return False
+    default = defaults[name]
+    if value is default:
+        return True
+    if type(value) is not type(default) or not isinstance(value, (bool, int, float, str, tuple, list, dict)):
+        return False
+    try:
+        return bool(value == default)
+    except Exception:  # noqa: BLE001 - a value that cannot be compared is not the default
+        return False
+
+
+def _to_yaml_value(value: Any, ref: Any, where: str, texts: list[tuple[str, str]], strict: bool = True) -> Any:
     if isinstance(value, BaseComponent):
         return ref(value)
     if isinstance(value, str):
@@ -441,13 +528,15 @@ def _to_yaml_value(value: Any, ref: Any, where: str, texts: list[tuple[str, str]
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, os.PathLike):
-        return _to_yaml_value(os.fspath(value), ref, where, texts)
+        return _to_yaml_value(os.fspath(value), ref, where, texts, strict)
     if isinstance(value, (list, tuple)):
-        return [_to_yaml_value(v, ref, where, texts) for v in value]
+        return [_to_yaml_value(v, ref, where, texts, strict) for v in value]
     if isinstance(value, dict):
-        return {str(k): _to_yaml_value(v, ref, where, texts) for k, v in value.items()}
+        return {str(k): _to_yaml_value(v, ref, where, texts, strict) for k, v in value.items()}
     if hasattr(value, "item") and hasattr(value, "dtype"):  # numpy scalar
         return value.item()
+    if not strict:  # get_config: kept as it is, as Haystack 1.x does; saving refuses it
+        return value
     raise PipelineConfigError(
         f"Cannot save {where}: a {type(value).__name__} has no YAML form. Give the component "
         "parameters made of strings, numbers, booleans, lists, dicts or other components."
@@ -468,4 +557,4 @@ def dump_config(config: Mapping[str, Any]) -> str:
 
 def save_pipelines(pipelines: Mapping[str, Any], path: str | os.PathLike) -> None:
     """Write several pipelines (e.g. `{"query": q, "indexing": i}`) to one YAML file."""
-    Path(path).write_text(dump_config(pipelines_to_config(pipelines)), encoding="utf-8")
+    Path(path).write_text(dump_config(pipelines_to_config(pipelines, strict=True)), encoding="utf-8")

@@ -59,8 +59,8 @@ def add_node_to_graph(
     if name in graph:
         existing = graph.nodes[name].get("type_name", "?")
         raise PipelineValidationError(
-            f"{where}: the pipeline already has a node named '{name}' ({existing}). Node names must be unique; "
-            f"pick another name such as '{name}_2'."
+            f"{where}: '{name}' is already in the pipeline (a {existing} node). Node names must be unique; "
+            f"choose another name, such as '{name}_2'."
         )
     check_int(outgoing_edges, "outgoing_edges", owner=where, error=PipelineValidationError)
     if isinstance(inputs, str):
@@ -71,6 +71,11 @@ def add_node_to_graph(
         )
 
     root = root_of(graph)
+    if root is None and sum(parse_input(text)[0] in ROOT_NODES for text in inputs) != 1:
+        raise PipelineValidationError(
+            f"{where}: the first node of a pipeline must have one single root node as input (Query or File), "
+            f"got inputs={list(inputs)!r}. Use inputs=['Query'] for a query pipeline, ['File'] for indexing."
+        )
     edges: list[tuple[str, str]] = []
     for text in inputs:
         source, edge = parse_input(text)
@@ -91,8 +96,8 @@ def add_node_to_graph(
             known = [n for n in graph.nodes if n not in ROOT_NODES]
             choices = list(ROOT_NODES) if root is None else [root]
             raise PipelineValidationError(
-                f"{where}: unknown input node '{source}'. Add '{source}' before '{name}', or use one of: "
-                f"{', '.join(choices + known)}."
+                f"{where}: unknown input node '{source}'. Cannot find node '{source}' in the pipeline: add it "
+                f"before '{name}', or use one of: {', '.join(choices + known)}."
             )
         else:
             source_edges = graph.nodes[source]["outgoing_edges"]
@@ -106,9 +111,12 @@ def add_node_to_graph(
             edge = "output_1"
         match = _EDGE_RE.match(edge)
         if not match or not 1 <= int(match.group(1)) <= source_edges:
+            valid = ", ".join(f"{source}.{e}" for e in edge_names(source_edges))
+            plural = "s" if source_edges != 1 else ""
+            problem = f"names edge '{edge}'," if match else f"names edge '{edge}' ('{edge}' is not a valid edge name),"
             raise PipelineValidationError(
-                f"{where}: input '{text}' names edge '{edge}', but '{source}' has {source_edges} outgoing "
-                f"edge{'s' if source_edges > 1 else ''}: {', '.join(f'{source}.{e}' for e in edge_names(source_edges))}."
+                f"{where}: input '{text}' {problem} but {source} has only {source_edges} outgoing edge{plural}: "
+                f"{valid}."
             )
         if any(s == source for s, _ in edges):
             raise PipelineValidationError(

@@ -23,6 +23,36 @@ from hayrick.pipelines.base import Pipeline
 
 ANSWER_DETAILS = ("minimum", "medium", "all")
 
+#: Haystack 1.x's pipeline kinds in its order (first match wins). Classes are matched by name, so a
+#: kind whose classes hayrick does not have never matches.
+def _has(*names: str) -> Any:
+    return lambda cs: all(any(_is_a(c, n) for c in cs) for n in names)
+
+
+_PIPELINE_KINDS: tuple[tuple[str, Any], ...] = (
+    ("QuestionGenerationPipeline", lambda cs: bool(cs) and all(_is_a(c, "QuestionGenerator") for c in cs)),
+    ("FAQPipeline", _has("Docs2Answers")),
+    ("ExtractiveQAPipeline", _has("BaseRetriever", "BaseReader")),
+    ("SearchSummarizationPipeline", _has("BaseRetriever", "BaseSummarizer")),
+    ("TranslationWrapperPipeline", lambda cs: sum(_is_a(c, "BaseTranslator") for c in cs) >= 2),
+    ("RetrieverQuestionGenerationPipeline", _has("BaseRetriever", "QuestionGenerator")),
+    ("QuestionAnswerGenerationPipeline", _has("BaseReader", "QuestionGenerator")),
+    ("MostSimilarDocumentsPipeline", lambda cs: len(cs) == 1 and _is_a(cs[0], "BaseDocumentStore")),
+    ("DocumentSearchPipeline", _has("BaseRetriever")),
+)
+
+
+def _is_a(component: Any, class_name: str) -> bool:
+    return any(cls.__name__ == class_name for cls in type(component).__mro__)
+
+
+def pipeline_type(components: list[Any]) -> str:
+    """Haystack 1.x's `Pipeline.get_type()` text for a pipeline holding `components` (nodes and their params)."""
+    kind = next((name for name, matches in _PIPELINE_KINDS if matches(components)), "Unknown pipeline")
+    retrievers = [type(c).__name__ for c in components if _is_a(c, "BaseRetriever")] or "None"
+    stores = [type(c).__name__ for c in components if _is_a(c, "BaseDocumentStore")] or "None"
+    return f"{kind} (retriever: {retrievers}, doc_store: {stores})"
+
 
 class BaseStandardPipeline:
     """A `Pipeline` built for one job; the underlying pipeline is `self.pipeline`."""
@@ -49,13 +79,32 @@ class BaseStandardPipeline:
     def draw(self, path: str | os.PathLike = "pipeline.png") -> Path:
         return self.pipeline.draw(path)
 
-    def save(self, path: str | os.PathLike, pipeline_name: str = "query") -> None:
-        self.pipeline.save(path, pipeline_name=pipeline_name)
+    def save(self, path: str | os.PathLike, pipeline_name: str | None = None, return_defaults: bool = False) -> None:
+        self.pipeline.save(path, pipeline_name=pipeline_name, return_defaults=return_defaults)
 
-    save_to_yaml = save
+    def save_to_yaml(self, path: str | os.PathLike, return_defaults: bool = False) -> None:
+        self.pipeline.save_to_yaml(path, return_defaults=return_defaults)
 
-    def get_config(self, pipeline_name: str = "query") -> dict[str, Any]:
-        return self.pipeline.get_config(pipeline_name)
+    def get_config(self, return_defaults: bool = False, pipeline_name: str | None = None) -> dict[str, Any]:
+        return self.pipeline.get_config(return_defaults=return_defaults, pipeline_name=pipeline_name)
+
+    def get_document_store(self) -> Any:
+        """The document store of the pipeline (see `Pipeline.get_document_store`)."""
+        return self.pipeline.get_document_store()
+
+    def get_type(self) -> str:
+        """The pipeline's kind, retrievers and stores (see `Pipeline.get_type`)."""
+        return self.pipeline.get_type()
+
+    def to_code(
+        self, pipeline_variable_name: str = "pipeline", generate_imports: bool = True, add_comment: bool = False
+    ) -> str:
+        """Python code that builds the pipeline (see `Pipeline.to_code`)."""
+        return self.pipeline.to_code(pipeline_variable_name, generate_imports, add_comment)
+
+    def eval(self, labels: list[Any], params: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """Evaluate on `labels` (see `Pipeline.eval`)."""
+        return self.pipeline.eval(labels=labels, params=params, **kwargs)
 
 
 class ExtractiveQAPipeline(BaseStandardPipeline):

@@ -6,7 +6,15 @@ import pytest
 
 from hayrick import BaseComponent, Pipeline
 from hayrick.errors import PipelineValidationError
-from tests.sample_nodes import AppendText, Broadcast, CountFiles, KeywordDocuments, MergeDocuments, QuestionRouter
+from hayrick.pipelines import RootNode
+from tests.sample_nodes import (
+    AppendText,
+    Broadcast,
+    CountFiles,
+    KeywordDocuments,
+    MergeDocuments,
+    QuestionRouter,
+)
 
 TEXTS = ["the battery lasts long", "the screen is bright", "reading books is easy on this screen"]
 
@@ -25,7 +33,8 @@ def test_components_get_node_root_and_names():
     assert p.root_node == "Query"
     assert list(p.components) == ["Expand", "Left", "Right", "Join"]
     assert isinstance(p.get_node("Join"), MergeDocuments)
-    assert p.get_node("Query") is None and p.get_node("Nope") is None
+    assert isinstance(p.get_node("Query"), RootNode) and p.get_node("Query").name == "Query"  # as in Haystack 1.x
+    assert p.get_node("Query").run() == ({}, "output_1") and p.get_node("Nope") is None
     assert p.get_node("Left").name == "Left"
     assert len(p.get_nodes_by_class(KeywordDocuments)) == 2
     assert "Join(MergeDocuments)" in repr(p)
@@ -42,7 +51,7 @@ def test_component_must_be_an_instance():
 def test_duplicate_and_reserved_names():
     p = Pipeline()
     p.add_node(AppendText(), "A", ["Query"])
-    with pytest.raises(PipelineValidationError, match=r"already has a node named 'A' \(AppendText\).*'A_2'"):
+    with pytest.raises(PipelineValidationError, match=r"'A' is already in the pipeline \(a AppendText node\).*'A_2'"):
         p.add_node(AppendText(), "A", ["Query"])
     with pytest.raises(PipelineValidationError, match="reserved for the pipeline's root"):
         p.add_node(AppendText(), "Query", ["A"])
@@ -62,12 +71,12 @@ def test_edge_beyond_outgoing_edges():
     p = Pipeline()
     p.add_node(QuestionRouter(), "Router", ["Query"])
     with pytest.raises(
-        PipelineValidationError, match=r"names edge 'output_3', but 'Router' has 2 outgoing edges: Router.output_1, Router.output_2"
+        PipelineValidationError, match=r"names edge 'output_3', but Router has only 2 outgoing edges: Router.output_1, Router.output_2"
     ):
         p.add_node(AppendText(), "X", ["Router.output_3"])
     with pytest.raises(PipelineValidationError, match=r"names edge 'out2'"):
         p.add_node(AppendText(), "X", ["Router.out2"])
-    with pytest.raises(PipelineValidationError, match=r"has 1 outgoing edge: Query.output_1"):
+    with pytest.raises(PipelineValidationError, match=r"has only 1 outgoing edge: Query.output_1"):
         p.add_node(AppendText(), "X", ["Query.output_2"])
 
 
@@ -82,7 +91,7 @@ def test_edges_computed_per_instance():
     p = Pipeline()
     p.add_node(Broadcast(branches=3), "Fan", ["Query"])
     p.add_node(AppendText("a"), "A", ["Fan.output_3"])
-    with pytest.raises(PipelineValidationError, match="has 3 outgoing edges"):
+    with pytest.raises(PipelineValidationError, match="has only 3 outgoing edges"):
         p.add_node(AppendText("b"), "B", ["Fan.output_4"])
 
 

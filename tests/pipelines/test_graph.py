@@ -10,7 +10,13 @@ import networkx as nx
 import pytest
 
 from hayrick.errors import PipelineValidationError
-from hayrick.pipelines.graph import add_node_to_graph, edge_names, order_pipeline_nodes, parse_input, root_of
+from hayrick.pipelines.graph import (
+    add_node_to_graph,
+    edge_names,
+    order_pipeline_nodes,
+    parse_input,
+    root_of,
+)
 
 
 def run_one(query):  # a run() with one input
@@ -77,7 +83,7 @@ def test_a_decision_node_needs_its_edge_named():
     add(graph, "Router", ["Query"], edges=2)
     with pytest.raises(PipelineValidationError, match=r"specify the output edge explicitly, like 'Router.output_1'"):
         add(graph, "B", ["Router"])
-    with pytest.raises(PipelineValidationError, match=r"names edge 'output_3', but 'Router' has 2 outgoing edges"):
+    with pytest.raises(PipelineValidationError, match=r"names edge 'output_3', but Router has only 2 outgoing edges"):
         add(graph, "B", ["Router.output_3"])
 
 

@@ -13,6 +13,7 @@ from hayrick.errors import PipelineConfigError
 class TestEnvOverrides:
     YAML = textwrap.dedent(
         """\
+        version: '1.0'
         components:
         - name: Retriever
           type: KeywordDocuments

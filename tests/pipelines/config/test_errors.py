@@ -57,7 +57,7 @@ class TestErrors:
         )
         with pytest.raises(
             PipelineConfigError,
-            match=r"nodes\[1\] 'Suffix'.*'Router\.output_3'.*'Router' has 2 outgoing edges: Router\.output_1, Router\.output_2",
+            match=r"nodes\[1\] 'Suffix'.*'Router\.output_3'.*Router has only 2 outgoing edges: Router\.output_1, Router\.output_2",
         ):
             Pipeline.load(config)
 

@@ -22,6 +22,7 @@ from tests.sample_nodes import (
 class TestComponentReferences:
     YAML = textwrap.dedent(
         """\
+        version: '1.0'
         components:
         - name: Store
           type: AppendText
@@ -46,7 +47,8 @@ class TestComponentReferences:
         assert isinstance(first.store, AppendText) and first.store.text == "#"
         assert first.store is second.store
         assert first.store.name == "Store"
-        assert "Store" not in p.components  # a referenced component is not a node
+        assert "Store" not in p.node_components and "Store" not in p.graph  # a referenced component is not a node
+        assert p.components["Store"] is first.store  # but it is a component of the pipeline, as in Haystack 1.x
         result = p.run(query="q")
         assert (result["held"], result["factor"]) == ("AppendText", 1)
 

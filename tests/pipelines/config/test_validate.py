@@ -60,10 +60,10 @@ class TestValidateConfig:
     def test_decision_edges_beyond_calculated_count_are_rejected(self):
         config = self._broadcast_config(2, "output_3")
         with pytest.raises(
-            PipelineConfigError, match=r"nodes\[1\] 'Tail'.*'Fan' has 2 outgoing edges: Fan\.output_1, Fan\.output_2"
+            PipelineConfigError, match=r"nodes\[1\] 'Tail'.*Fan has only 2 outgoing edges: Fan\.output_1, Fan\.output_2"
         ):
             validate_config(config)
-        with pytest.raises(PipelineConfigError, match=r"'Fan' has 2 outgoing edges"):
+        with pytest.raises(PipelineConfigError, match=r"Fan has only 2 outgoing edges"):
             Pipeline.load(config)
 
     def test_default_branches_require_an_explicit_edge(self):
@@ -77,7 +77,10 @@ class TestValidateConfig:
     def test_reports_unknown_types_and_structure_errors(self):
         with pytest.raises(PipelineConfigError, match=r"components\[0\] 'X'.*Unknown component type 'Nope'"):
             validate_config(_config([{"name": "X", "type": "Nope"}], [{"name": "X", "inputs": ["Query"]}]))
+        two = [{"name": "X", "type": "AppendText"}, {"name": "Z", "type": "AppendText"}]
         with pytest.raises(PipelineConfigError, match=r"unknown input node 'Y'"):
+            validate_config(_config(two, [{"name": "X", "inputs": ["Query"]}, {"name": "Z", "inputs": ["Y"]}]))
+        with pytest.raises(PipelineConfigError, match=r"first node of a pipeline must have one single root node"):
             validate_config(_config([{"name": "X", "type": "AppendText"}], [{"name": "X", "inputs": ["Y"]}]))
 
     def test_does_not_apply_or_need_environment(self, monkeypatch: pytest.MonkeyPatch):
