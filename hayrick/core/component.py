@@ -71,10 +71,11 @@ class BaseComponent(ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         edges = cls.__dict__.get("outgoing_edges", cls.outgoing_edges)
-        if not is_int(edges, 1):
+        if not is_int(edges, 0):
             raise ComponentError(
-                f"{cls.__module__}.{cls.__qualname__}.outgoing_edges must be a positive int, got {edges!r}. "
-                "Set `outgoing_edges = 1` for a plain node, or N > 1 for a decision node with N branches."
+                f"{cls.__module__}.{cls.__qualname__}.outgoing_edges must be an int >= 0, got {edges!r}. "
+                "Set `outgoing_edges = 1` for a plain node, N > 1 for a decision node with N branches, or 0 "
+                "for a component used only as a parameter of others (a dead end as a node)."
             )
         if "__init__" in cls.__dict__:
             cls.__init__ = _capture_init_parameters(cls.__dict__["__init__"])  # type: ignore[method-assign]

@@ -62,7 +62,7 @@ def add_node_to_graph(
             f"{where}: '{name}' is already in the pipeline (a {existing} node). Node names must be unique; "
             f"choose another name, such as '{name}_2'."
         )
-    check_int(outgoing_edges, "outgoing_edges", owner=where, error=PipelineValidationError)
+    check_int(outgoing_edges, "outgoing_edges", owner=where, minimum=0, error=PipelineValidationError)
     if isinstance(inputs, str):
         inputs = [inputs]
     if not isinstance(inputs, (list, tuple)) or not inputs or not all(isinstance(i, str) for i in inputs):

@@ -11,10 +11,10 @@ from tests.sample_nodes import AppendText, Broadcast, KeywordDocuments, Question
 
 
 def test_outgoing_edges_checked_when_class_is_defined():
-    with pytest.raises(ComponentError, match=r"outgoing_edges must be a positive int, got 0"):
+    with pytest.raises(ComponentError, match=r"outgoing_edges must be an int >= 0, got -1"):
 
         class NoEdges(BaseComponent):
-            outgoing_edges = 0
+            outgoing_edges = -1
 
             def run(self, query):
                 return {}, "output_1"

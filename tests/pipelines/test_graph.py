@@ -98,10 +98,17 @@ def test_several_inputs_need_a_join_run_unless_the_run_method_is_unknown():
     assert set(graph.predecessors("Join")) == {"A", "B"}
 
 
-@pytest.mark.parametrize("edges", [0, -1, True, "2", 1.0])
-def test_outgoing_edges_must_be_a_positive_int(edges):
-    with pytest.raises(PipelineValidationError, match="outgoing_edges must be a positive int"):
+@pytest.mark.parametrize("edges", [-1, True, "2", 1.0])
+def test_outgoing_edges_must_be_an_int_of_at_least_0(edges):
+    with pytest.raises(PipelineValidationError, match="outgoing_edges must be an int >= 0"):
         add(nx.DiGraph(), "A", ["Query"], edges=edges)
+
+
+def test_a_node_without_outgoing_edges_is_a_dead_end():
+    graph = nx.DiGraph()
+    add(graph, "End", ["Query"], edges=0)
+    with pytest.raises(PipelineValidationError, match="End has only 0 outgoing edges"):
+        add(graph, "After", ["End"])
 
 
 def test_order_pipeline_nodes_puts_inputs_first_and_keeps_written_order_otherwise():

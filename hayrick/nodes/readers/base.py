@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +16,9 @@ class BaseReader(BaseComponent):
 
     Subclasses implement `_answer(queries, documents_per_query, top_k, batch_size)`, which answers
     several queries at once, each over its own documents; `predict`, `predict_batch`,
-    `predict_on_texts`, `run` and `run_batch` come from here.
+    `predict_on_texts`, `run` and `run_batch` come from here. A reader written for Haystack 1.x,
+    which implements `predict` and `predict_batch` itself, works too (`run` and `run_batch` call
+    them); one that implements only `predict` gets a `predict_batch` that calls it per query.
 
     Example:
         >>> reader = FARMReader("path/to/model")
@@ -26,14 +27,24 @@ class BaseReader(BaseComponent):
     """
 
     outgoing_edges = 1
-    top_k: int
-    batch_size: int
+    _hidden_from_registry = True  # a family, not a YAML type (its methods are not all abstract)
+    top_k: int = 10
+    batch_size: int = 50
 
-    @abstractmethod
     def _answer(
         self, queries: list[str], documents_per_query: list[list[Document]], top_k: int, batch_size: int
     ) -> list[tuple[list[Answer], float | None]]:
         """`(answers best first, no_ans_gap)` per query; all queries' documents may be batched together."""
+        if type(self).predict is not BaseReader.predict:  # a Haystack-style reader: predict per query
+            results = []
+            for query, documents in zip(queries, documents_per_query):
+                result = self.predict(query, documents, top_k=top_k)
+                results.append((result["answers"], result.get("no_ans_gap")))
+            return results
+        raise NotImplementedError(
+            f"{type(self).__name__} answers nothing: implement _answer(queries, documents_per_query, top_k, "
+            "batch_size), or predict(query, documents, top_k) and predict_batch(...) as in Haystack 1.x."
+        )
 
     def predict(self, query: str, documents: Sequence[Document | dict], top_k: int | None = None) -> dict[str, Any]:
         """Answers to `query` found in `documents`, best first.

@@ -25,15 +25,23 @@ class BaseRetriever(BaseComponent):
 
     Subclasses implement `retrieve()`; `run`, `run_batch` and `retrieve_batch` come from here.
     A subclass names the store capabilities it needs in `store_capabilities` (the store's
-    `supports_bm25` / `supports_embeddings` flags); they are checked when it is built.
+    `supports_bm25` / `supports_embeddings` flags); they are checked when it is built. As in
+    Haystack 1.x, a retriever of your own may work without a store (`document_store=None`, or
+    no call to `super().__init__()`): then `document_store` is None and `top_k` is 10.
     """
 
     outgoing_edges = 1
     store_capabilities: ClassVar[tuple[StoreCapability, ...]] = ()
+    document_store: Any = None
+    top_k: int = 10
 
-    def __init__(self, document_store: Any, top_k: int = 10):
+    def __init__(self, document_store: Any = None, top_k: int = 10):
         from hayrick.stores.base import BaseDocumentStore
 
+        if document_store is None and not self.store_capabilities:
+            check_int(top_k, "top_k", owner=type(self).__name__)
+            self.document_store, self.top_k = None, top_k
+            return
         if not isinstance(document_store, BaseDocumentStore):
             raise ComponentError(
                 f"{type(self).__name__}: document_store must be a document store (e.g. InMemoryDocumentStore()), "
