@@ -5,9 +5,10 @@ and `from_json`, and `Cls.from_json(obj.to_json()) == obj` holds for all of them
 embeddings included. Objects are mutable and validated on assignment (`doc.embedding = [0.1]`
 stores a float32 array); a rejected assignment leaves the object as it was.
 
-Ids are stable across processes, machines and Python versions: `stable_hash`, the SHA-256 hex
-digest of canonical JSON. A document's id covers its content plus what `id_hash_keys` names;
-a label's id covers what makes two labels the same, so writing a label twice de-duplicates.
+A document's id is Haystack 1.x's: the 128-bit murmur3 hash (`mmh3`) of its content, or of what
+`id_hash_keys` names, in lower-case hex, so ids exported from Haystack match documents indexed
+here. A label's id is `stable_hash` (the SHA-256 hex digest of canonical JSON) of what makes two
+labels the same, so writing a label twice de-duplicates (Haystack draws a random uuid4 instead).
 """
 
 from __future__ import annotations
@@ -199,18 +200,25 @@ class _Schema(BaseModel):
         return cls.from_dict(json.loads(data), field_map)
 
 
+#: The Document fields `id_hash_keys` may name (besides "meta.<key>"), as in Haystack 1.x.
+_HASH_FIELDS = ("content", "content_type", "score", "meta", "embedding")
+
+
 class Document(_Schema):
     """A unit of content to search: a text passage, a table, or the path of an image or audio file.
 
     Attributes:
         content: a str for "text"; a list of rows (lists) for "table"; a file path for "image"/"audio".
         content_type: "text", "table", "image" or "audio".
-        id: given, or `stable_hash({"content": content, ...})` with one more entry per `id_hash_keys`
-            item: "content_type", "meta" (the whole meta) or "meta.<key>" (written "key" or "meta.key").
+        id: given, or Haystack 1.x's: `murmur3_128(str(content))` in hex; with `id_hash_keys`, the hash of
+            ":" + str(value) for each item in order: "content", "content_type", "score", "meta" (the
+            whole meta), "embedding" or "meta.<key>" (skipped when the key is missing). A table's
+            content counts as the DataFrame Haystack held. A bare meta key ("item_id", hayrick's
+            older form) means the content plus that key: ["content", "meta.item_id"].
         meta: free-form metadata; document stores filter on it.
         score: relevance set by a retriever or ranker.
         embedding: a float32 1-D numpy array (lists and other arrays are converted).
-        id_hash_keys: what the id covers besides the content (see `id`).
+        id_hash_keys: what the id covers (see `id`); ["content"] when not given.
 
     Example:
         >>> doc = Document("Berlin is the capital.", meta={"item_id": "B1"}, id_hash_keys=["item_id"])
@@ -269,26 +277,62 @@ class Document(_Schema):
                 f"Document.content must be a str ({what}) when content_type={kind!r}, got "
                 f"{type(content).__name__}: {content!r:.80}. Pass a str, or content_type='table' for rows."
             )
+        keys = self._hash_keys()
         if self.id is None:
-            self.__dict__["id"] = stable_hash(self._id_payload())
+            self.__dict__["id"] = self._haystack_id(keys)
+        if self.id_hash_keys is None:
+            self.__dict__["id_hash_keys"] = ["content"]
         return self
 
-    def _id_payload(self) -> dict[str, Any]:
-        """Returns what the id covers, keyed "content", "content_type", "meta" or "meta.<key>"."""
-        payload: dict[str, Any] = {"content": self.content}
-        for key in self.id_hash_keys or []:
-            if key in ("content", "content_type", "meta"):
-                payload[key] = getattr(self, key)
-                continue
-            meta_key = key.removeprefix("meta.")
-            if meta_key not in self.meta:
-                choices = ["'content'", "'content_type'", "'meta'", *(f"{k!r} (or 'meta.{k}')" for k in self.meta)]
+    def _hash_keys(self) -> list[str] | None:
+        """`id_hash_keys` in Haystack's form (a bare meta key becomes "content" plus "meta.<key>")."""
+        if self.id_hash_keys is None:
+            return None
+        keys: list[str] = []
+        bare = [k for k in self.id_hash_keys if k not in _HASH_FIELDS and not k.startswith("meta.")]
+        for key in bare:
+            if key not in self.meta:
+                choices = [*(repr(k) for k in _HASH_FIELDS), "'meta.<key>'", *(repr(k) for k in self.meta)]
                 raise ValueError(
                     f"Document.id_hash_keys has {key!r}, which is neither a Document field nor a key in meta. "
                     f"Valid choices: {', '.join(choices)}."
                 )
-            payload[f"meta.{meta_key}"] = self.meta[meta_key]
-        return payload
+        if bare and "content" not in self.id_hash_keys:
+            keys.append("content")
+        keys += [f"meta.{k}" if k in bare else k for k in self.id_hash_keys]
+        return keys
+
+    def _haystack_id(self, keys: list[str] | None) -> str:
+        """Haystack 1.x's `Document._get_id`: murmur3 128-bit, unsigned, as lower-case hex (not padded)."""
+        import mmh3
+
+        if keys is None:
+            return f"{mmh3.hash128(self._content_text(), signed=False):02x}"
+        text = ""
+        for key in keys:
+            if key.startswith("meta."):
+                meta_key = key.split(".", 1)[1]
+                if meta_key in self.meta:
+                    text += ":" + str(self.meta[meta_key])
+            elif key == "content":
+                text += ":" + self._content_text()
+            else:
+                text += ":" + str(getattr(self, key))
+        if not text:
+            raise ValueError(
+                f"Document.id_hash_keys {self.id_hash_keys!r} names only meta keys this document lacks, so there is "
+                "nothing to hash: include 'content', or give the meta keys, or leave id_hash_keys out."
+            )
+        return f"{mmh3.hash128(text, signed=False):02x}"
+
+    def _content_text(self) -> str:
+        """`str(content)` as Haystack held it: a table as the printed pandas DataFrame."""
+        if self.content_type == "table":
+            import pandas as pd
+
+            rows = self.content
+            return str(pd.DataFrame(columns=rows[0], data=rows[1:]) if rows else pd.DataFrame())
+        return str(self.content)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], field_map: dict[str, str] | None = None) -> Self:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import mmh3
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -21,6 +22,11 @@ from hayrick.schema import Answer, Document, Label, MultiLabel, Span, stable_has
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BERLIN = "Berlin is the capital of Germany."
+
+
+def murmur_hex(text: str) -> str:
+    """Haystack 1.x's document id of `text`: 128-bit murmur3, unsigned, lower-case hex (mmh3 as the reference)."""
+    return f"{mmh3.hash128(text, signed=False):02x}"
 
 
 def canonical_sha256(payload: Any) -> str:
@@ -50,17 +56,19 @@ def make_label(
 # --- Document ids ---------------------------------------------------------------------------
 
 
-def test_document_id_is_sha256_of_canonical_content() -> None:
+def test_document_id_is_haystacks_murmur3_of_the_content() -> None:
     doc = Document(BERLIN)
-    assert doc.id == canonical_sha256({"content": BERLIN})
-    # frozen literal: changing the hashing changes every stored id, so it must be deliberate
-    assert doc.id == "3bb7bd16b13ffefd5ec0a200b01c7e398e634ee32df624e92f27eafec9764d1b"
+    assert doc.id == murmur_hex(BERLIN)
+    # frozen literals that Haystack 1.26.4 gives: changing the hashing changes every stored id
+    assert Document("some text").id == "c216d056ab381f2f730e4b3639f4dbc5"
+    assert Document("some text", id_hash_keys=["content"]).id == "79adfcf2c2f4fe3b747d88397c73650b"  # ":some text"
+    assert Document("some text").id_hash_keys == ["content"]
 
 
 def test_document_id_non_ascii_and_table_content() -> None:
-    assert Document("Zürich, 東京").id == canonical_sha256({"content": "Zürich, 東京"})
-    rows: list[list[Any]] = [["city", "population"], ["Berlin", 3_700_000]]
-    assert Document(rows, content_type="table").id == canonical_sha256({"content": rows})
+    assert Document("Zürich, 東京").id == murmur_hex("Zürich, 東京")
+    rows: list[list[Any]] = [["col1", "col2"], ["text_1", 1], ["text_2", 2]]
+    assert Document(rows, content_type="table").id == "fe5cb68f8226776914781f6bd40ad718"  # Haystack's, of str(df)
 
 
 def test_document_id_is_the_same_in_another_process() -> None:
@@ -75,18 +83,29 @@ def test_same_content_same_id_and_meta_ignored_by_default() -> None:
     assert Document(BERLIN).id != Document(BERLIN + " ").id
 
 
-def test_id_hash_keys_with_meta_key() -> None:
+def test_id_hash_keys_as_haystack_hashes_them() -> None:
+    meta = {"url": "u", "name": "doc1"}
+    assert Document(BERLIN, meta=meta, id_hash_keys=["content", "meta"]).id == murmur_hex(f":{BERLIN}:{meta}")
+    assert Document("x", meta={"url": "u"}, id_hash_keys=["meta.url"]).id == "ee52201842e26605f11157ab372c8"  # not padded
+    assert Document("y", meta={"url": "u"}, id_hash_keys=["meta.url"]).id == Document("x", meta={"url": "u"}, id_hash_keys=["meta.url"]).id
+    assert Document("x", meta={"url": "u"}, id_hash_keys=["meta.url", "meta.name"]).id == murmur_hex(":u")  # missing key skipped
+    assert Document(BERLIN, id_hash_keys=["content", "content_type", "score"]).id == murmur_hex(f":{BERLIN}:text:None")
+    with pytest.raises(ValueError, match="nothing to hash"):
+        Document("x", id_hash_keys=["meta.url"])
+
+
+def test_a_bare_meta_key_means_the_content_plus_that_key() -> None:
     doc = Document(BERLIN, meta={"item_id": "B1", "other": 1}, id_hash_keys=["item_id"])
-    assert doc.id == canonical_sha256({"content": BERLIN, "meta.item_id": "B1"})
-    prefixed = Document(BERLIN, meta={"item_id": "B1", "other": 2}, id_hash_keys=["meta.item_id"])
-    assert prefixed.id == doc.id
+    assert doc.id == murmur_hex(f":{BERLIN}:B1")
+    assert doc.id == Document(BERLIN, meta={"item_id": "B1"}, id_hash_keys=["content", "meta.item_id"]).id
     assert Document(BERLIN, meta={"item_id": "B2"}, id_hash_keys=["item_id"]).id != doc.id
+    assert Document(BERLIN + "!", meta={"item_id": "B1"}, id_hash_keys=["item_id"]).id != doc.id
 
 
 def test_id_hash_keys_with_whole_meta_and_content_type() -> None:
     meta = {"b": [1, 2], "a": "x"}
     doc = Document(BERLIN, meta=meta, id_hash_keys=["meta", "content_type"])
-    assert doc.id == canonical_sha256({"content": BERLIN, "meta": meta, "content_type": "text"})
+    assert doc.id == murmur_hex(f":{meta}:text")
     assert Document(BERLIN, meta={"a": "y", "b": [1, 2]}, id_hash_keys=["meta"]).id != doc.id
 
 
