@@ -47,6 +47,8 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, (np.ndarray, np.generic)):
         return value.tolist()
+    if _is_dataframe(value):
+        return _jsonable(dataframe_to_list(value))
     if isinstance(value, BaseModel):
         return _jsonable(value.model_dump())
     if isinstance(value, dict):
@@ -97,6 +99,23 @@ def _to_embedding(value: Any) -> np.ndarray:
     return array
 
 
+def _is_dataframe(value: Any) -> bool:
+    return type(value).__name__ == "DataFrame" and type(value).__module__.startswith("pandas")
+
+
+def dataframe_to_list(df: Any) -> list[list[Any]]:
+    """A DataFrame as Haystack 1.x writes a table: the header row, then the rows (the index dropped)."""
+    return [df.columns.tolist(), *df.values.tolist()]
+
+
+def dataframe_from_list(rows: Sequence[Sequence[Any]]) -> Any:
+    """The DataFrame of a table written as a header row then the rows."""
+    import pandas as pd
+
+    rows = [list(row) for row in rows]
+    return pd.DataFrame(columns=rows[0], data=rows[1:]) if rows else pd.DataFrame()
+
+
 def _to_score(value: Any) -> float | None:
     """Validates a score: None or a number (numpy scalars such as a reader's np.float32 included)."""
     if isinstance(value, np.generic):
@@ -118,7 +137,7 @@ Score = Annotated[
     float | None, PlainValidator(_to_score), WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "null"}]})
 ]
 DocumentContent = Annotated[
-    str | list[list[Any]],
+    Any,  # str, or a pandas DataFrame for tables (rows are accepted and converted)
     PlainValidator(lambda v: str(v) if isinstance(v, Path) else v),  # checked against content_type later
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "array"}}]}),
 ]
@@ -165,6 +184,9 @@ class _Schema(BaseModel):
             if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray):
                 if mine is None or theirs is None or not np.array_equal(mine, theirs, equal_nan=True):
                     return False
+            elif _is_dataframe(mine) or _is_dataframe(theirs):
+                if not (_is_dataframe(mine) and _is_dataframe(theirs) and mine.equals(theirs)):
+                    return False
             elif mine != theirs:
                 return False
         return True
@@ -195,9 +217,9 @@ class _Schema(BaseModel):
         return json.dumps(self.to_dict(field_map), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, data: str | bytes, field_map: dict[str, str] | None = None) -> Self:
-        """Builds an object from a JSON string such as `to_json` returns."""
-        return cls.from_dict(json.loads(data), field_map)
+    def from_json(cls, data: str | bytes | dict[str, Any], field_map: dict[str, str] | None = None) -> Self:
+        """Builds an object from a JSON string such as `to_json` returns (or its dict, as Haystack 1.x allows)."""
+        return cls.from_dict(data if isinstance(data, dict) else json.loads(data), field_map)
 
 
 #: The Document fields `id_hash_keys` may name (besides "meta.<key>"), as in Haystack 1.x.
@@ -208,7 +230,8 @@ class Document(_Schema):
     """A unit of content to search: a text passage, a table, or the path of an image or audio file.
 
     Attributes:
-        content: a str for "text"; a list of rows (lists) for "table"; a file path for "image"/"audio".
+        content: a str for "text"; a pandas DataFrame for "table" (a list of rows, the header first,
+            is converted); a file path for "image"/"audio". `to_dict` writes a table as its rows.
         content_type: "text", "table", "image" or "audio".
         id: given, or Haystack 1.x's: `murmur3_128(str(content))` in hex; with `id_hash_keys`, the hash of
             ":" + str(value) for each item in order: "content", "content_type", "score", "meta" (the
@@ -265,12 +288,13 @@ class Document(_Schema):
     def _check_content_and_set_id(self) -> Self:
         content, kind = self.content, self.content_type
         if kind == "table":
-            if not isinstance(content, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in content):
-                raise ValueError(
-                    f"Document.content must be a list of rows (lists) when content_type='table', got "
-                    f"{type(content).__name__}. For a DataFrame pass [df.columns.tolist(), *df.values.tolist()]."
-                )
-            self.__dict__["content"] = [list(row) for row in content]
+            if not _is_dataframe(content):
+                if not isinstance(content, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in content):
+                    raise ValueError(
+                        f"Document.content must be a pandas DataFrame or a list of rows (the header first) when "
+                        f"content_type='table', got {type(content).__name__}."
+                    )
+                self.__dict__["content"] = dataframe_from_list(content)
         elif not isinstance(content, str):
             what = "the text" if kind == "text" else f"the path of the {kind} file"
             raise ValueError(
@@ -326,12 +350,7 @@ class Document(_Schema):
         return f"{mmh3.hash128(text, signed=False):02x}"
 
     def _content_text(self) -> str:
-        """`str(content)` as Haystack held it: a table as the printed pandas DataFrame."""
-        if self.content_type == "table":
-            import pandas as pd
-
-            rows = self.content
-            return str(pd.DataFrame(columns=rows[0], data=rows[1:]) if rows else pd.DataFrame())
+        """`str(content)`, as Haystack hashes it (a table: the printed DataFrame)."""
         return str(self.content)
 
     @classmethod
@@ -354,6 +373,12 @@ class Document(_Schema):
             fields["content"] = extra.pop("text")
         fields["meta"] = {**(fields.get("meta") or {}), **extra}
         return cls.model_validate(fields)
+
+    def __lt__(self, other: object) -> bool:
+        """Documents sort by score (None lowest), so `sorted(documents, reverse=True)` puts the best first."""
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.score is not None, self.score or 0.0) < (other.score is not None, other.score or 0.0)
 
     def __repr__(self) -> str:
         text = str(self.content)
@@ -391,6 +416,39 @@ class Span(_Schema):
             raise ValueError(f"Span needs 0 <= start <= end, got start={self.start}, end={self.end}.")
         return self
 
+    def __contains__(self, value: Any) -> bool:
+        """As in Haystack 1.x: a number is in `[start, end)`; a Span is in when `start <= its start` and
+        `its end < end`.
+
+        Raises:
+            ValueError: `value` is neither a number (or a numeric string) nor a Span.
+        """
+        if isinstance(value, Span):
+            return self.start <= value.start and self.end > value.end
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"Cannot use 'in' with a value of type {type(value)}. Use numeric values or Span objects."
+            ) from exc
+        return self.start <= number < self.end
+
+
+class TableCell(_Schema):
+    """A cell of a table document, by row and column (the header row not counted), as Haystack 1.x has it.
+
+    Example:
+        >>> Answer("text_2", offsets_in_document=[TableCell(1, 0)]).offsets_in_document[0].row
+        1
+    """
+
+    row: int
+    col: int
+
+    if TYPE_CHECKING:
+
+        def __init__(self, row: int, col: int) -> None: ...
+
 
 class Answer(_Schema):
     """An answer to a query: extracted from documents, generated, or from elsewhere.
@@ -408,8 +466,8 @@ class Answer(_Schema):
     type: Literal["generative", "extractive", "other"] = "extractive"
     score: Score = None
     context: str | None = None
-    offsets_in_document: list[Span] | None = None
-    offsets_in_context: list[Span] | None = None
+    offsets_in_document: list[Span | TableCell] | None = None
+    offsets_in_context: list[Span | TableCell] | None = None
     document_ids: list[str] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
 
@@ -421,11 +479,22 @@ class Answer(_Schema):
             type: Literal["generative", "extractive", "other"] = "extractive",
             score: float | None = None,
             context: str | None = None,
-            offsets_in_document: list[Span] | None = None,
-            offsets_in_context: list[Span] | None = None,
+            offsets_in_document: list[Span | TableCell] | None = None,
+            offsets_in_context: list[Span | TableCell] | None = None,
             document_ids: list[str] | None = None,
             meta: dict[str, Any] | None = None,
+            document_id: str | None = None,
         ) -> None: ...
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_document_id(cls, data: Any) -> Any:
+        """Haystack 1.x's older `document_id="..."` is `document_ids=["..."]` (it wins over `document_ids`)."""
+        if isinstance(data, dict) and "document_id" in data:
+            data = dict(data)
+            document_id = data.pop("document_id")
+            data["document_ids"] = None if document_id is None else [document_id]
+        return data
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Answer):
@@ -495,11 +564,23 @@ class Label(_Schema):
         return self.is_correct_document and (self.is_correct_answer or self.answer is None)
 
 
+def _label_identity(label: Label) -> str:
+    """What makes two labels the same for `MultiLabel`, as Haystack 1.x's `Label.__eq__`: everything but
+    `id`, `meta`, `created_at`, `updated_at` and `filters`."""
+    document = label.document.model_dump(exclude={"embedding"})
+    answer = None if label.answer is None else label.answer.model_dump()
+    return json.dumps(_jsonable([
+        label.query, answer, label.is_correct_answer, label.is_correct_document, label.origin, document,
+        label.no_answer, label.pipeline_id,
+    ]), sort_keys=True, default=str)
+
+
 class MultiLabel(_Schema):
     """All labels for one query, aggregated as in Haystack 1.x: what evaluation compares against.
 
-    `drop_negative_labels` keeps only positive labels (`Label.is_positive`);
-    `drop_no_answers` drops no-answer labels. The aggregates (`query`, `answers`, `no_answer`,
+    Labels that differ only in `id`, `meta`, `created_at`, `updated_at` or `filters` count once (the
+    first is kept), as Haystack 1.x drops duplicates. `drop_negative_labels` keeps only positive labels
+    (`Label.is_positive`); `drop_no_answers` drops no-answer labels. The aggregates (`query`, `answers`, `no_answer`,
     `document_ids`, `contexts`, `offsets_in_documents`, `offsets_in_contexts`, `filters`, `id`)
     are read-only properties over the labels kept.
 
@@ -531,7 +612,10 @@ class MultiLabel(_Schema):
     def _drop_and_check(self) -> Self:
         if not self.labels:
             raise ValueError("MultiLabel needs at least one Label, got an empty list.")
-        kept = self.labels
+        first: dict[str, Label] = {}
+        for label in self.labels:
+            first.setdefault(_label_identity(label), label)
+        kept = list(first.values())
         if self.drop_negative_labels:
             kept = [label for label in kept if label.is_positive]
         if self.drop_no_answers:
@@ -627,4 +711,15 @@ class MultiLabel(_Schema):
     __str__ = __repr__
 
 
-__all__ = ["Answer", "ContentType", "Document", "Label", "MultiLabel", "Span", "stable_hash"]
+__all__ = [
+    "Answer",
+    "ContentType",
+    "Document",
+    "Label",
+    "MultiLabel",
+    "Span",
+    "TableCell",
+    "dataframe_from_list",
+    "dataframe_to_list",
+    "stable_hash",
+]

@@ -13,6 +13,7 @@ from typing import Any
 
 import mmh3
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -154,7 +155,9 @@ def test_unknown_fields_are_rejected() -> None:
 
 def test_content_types_normalised() -> None:
     table = Document([("a", "b"), (1, 2)], content_type="table")
-    assert table.content == [["a", "b"], [1, 2]]
+    assert table.content.equals(pd.DataFrame(columns=["a", "b"], data=[[1, 2]]))  # a DataFrame, as in Haystack 1.x
+    assert table.to_dict()["content"] == [["a", "b"], [1, 2]]
+    assert Document(pd.DataFrame({"a": [1]}), content_type="table") == Document([["a"], [1]], content_type="table")
     image = Document(Path("/data/cat.png"), content_type="image")
     assert image.content == "/data/cat.png"
 
@@ -367,7 +370,9 @@ def test_multilabel_filters_shared_or_error() -> None:
     multi = MultiLabel([make_label(filters={"s": "a"}), make_label(filters={"s": "a"}, content="o")])
     assert multi.filters == {"s": "a"}
     with pytest.raises(ValidationError, match="different filters"):
-        MultiLabel([make_label(filters={"s": "a"}), make_label(filters={"s": "b"})])
+        MultiLabel([make_label(filters={"s": "a"}), make_label(filters={"s": "b"}, content="o")])
+    # labels that differ only in their filters are duplicates, as in Haystack 1.x: the first is kept
+    assert MultiLabel([make_label(filters={"s": "a"}), make_label(filters={"s": "b"})]).filters == {"s": "a"}
 
 
 def test_multilabel_empty_is_error() -> None:
