@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -72,8 +72,39 @@ class BaseDocumentStore(BaseComponent):
         """Every document of `index` that passes `filters`, in insertion order."""
 
     @abstractmethod
-    def get_documents_by_id(self, ids: list[str], index: str | None = None) -> list[Document]:
-        """The documents with these ids (unknown ids are left out), in the order of `ids`."""
+    def get_documents_by_id(
+        self, ids: list[str], index: str | None = None, batch_size: int = 10_000
+    ) -> list[Document]:
+        """The documents with these ids (unknown ids are left out), in the order of `ids`.
+
+        `batch_size` caps how many ids one database query asks for (Haystack 1.x's argument).
+        """
+
+    def get_all_documents_generator(
+        self,
+        index: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        return_embedding: bool | None = None,
+        batch_size: int = 10_000,
+    ) -> Iterator[Document]:
+        """`get_all_documents` one document at a time (a database store reads `batch_size` rows at a time)."""
+        yield from self.get_all_documents(index=index, filters=filters, return_embedding=return_embedding)
+
+    def get_embedding_count(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> int:
+        """How many documents that pass `filters` have an embedding."""
+        every = self.get_document_count(filters=filters, index=index)
+        return every - self.get_document_count(filters=filters, index=index, only_documents_without_embedding=True)
+
+    @staticmethod
+    def normalize_embedding(emb: np.ndarray) -> None:
+        """L2-normalise `emb` in place, one vector or the rows of a matrix, as Haystack 1.x does (zeros stay 0)."""
+        if emb.ndim == 1:
+            norm = float(np.linalg.norm(emb))
+            if norm:
+                emb /= norm
+        else:
+            norms = np.linalg.norm(emb, axis=1, keepdims=True)
+            np.divide(emb, norms, out=emb, where=norms != 0)
 
     def get_document_by_id(self, id: str, index: str | None = None) -> Document | None:
         """The document with this id, or None."""
@@ -120,6 +151,39 @@ class BaseDocumentStore(BaseComponent):
             "SQLDocumentStore(use_bm25=True) for keyword search, or an embedding retriever with this store."
         )
 
+    def query_batch(
+        self,
+        queries: list[str],
+        filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None = None,
+        top_k: int = 10,
+        index: str | None = None,
+        scale_score: bool = True,
+        all_terms_must_match: bool = False,
+    ) -> list[list[Document]]:
+        """`query` for each query; `filters` is one dict for all queries or a list with one per query."""
+        return [
+            self.query(q, filters=f, top_k=top_k, index=index, scale_score=scale_score,
+                       all_terms_must_match=all_terms_must_match)
+            for q, f in zip(queries, filters_per_query(len(queries), filters))
+        ]
+
+    def query_by_embedding_batch(
+        self,
+        query_embs: Sequence[np.ndarray] | np.ndarray,
+        filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None = None,
+        top_k: int = 10,
+        index: str | None = None,
+        return_embedding: bool | None = None,
+        scale_score: bool = True,
+    ) -> list[list[Document]]:
+        """`query_by_embedding` for each vector; `filters` is one dict for all or a list with one per vector."""
+        embs = list(query_embs)
+        return [
+            self.query_by_embedding(e, filters=f, top_k=top_k, index=index, return_embedding=return_embedding,
+                                    scale_score=scale_score)
+            for e, f in zip(embs, filters_per_query(len(embs), filters))
+        ]
+
     def query_by_embedding(
         self,
         query_emb: np.ndarray,
@@ -152,7 +216,7 @@ class BaseDocumentStore(BaseComponent):
 
     @abstractmethod
     def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> list[Label]:
-        """Every label of `index` whose `meta` passes `filters`."""
+        """Every label of `index` that passes `filters`, on its fields (`query`, `id`, `origin`, ...) or its meta."""
 
     @abstractmethod
     def delete_labels(
@@ -307,6 +371,38 @@ def _validated(items: Iterable[Any], cls: Any, name: str, singular: str, accepte
         else:
             raise DocumentStoreError(f"{name}[{i}] is a {type(item).__name__}; write {accepted}.")
     return result
+
+
+def filters_per_query(
+    n: int, filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None
+) -> list[Mapping[str, Any] | None]:
+    """The filters of each of `n` queries: a list gives one per query, a dict (or None) applies to all.
+
+    Raises:
+        DocumentStoreError: a list of filters is not as long as the queries.
+    """
+    if isinstance(filters, list):
+        if len(filters) != n:
+            raise DocumentStoreError(
+                f"{len(filters)} filters for {n} queries: give one filter dict per query, or one dict for all."
+            )
+        return filters
+    return [filters] * n
+
+
+def label_filter_view(label: Label) -> dict[str, Any]:
+    """What label filters match: the label's meta, then its fields (`id`, `query`, `origin`, ...), as in Haystack."""
+    return {
+        **label.meta,
+        "id": label.id,
+        "query": label.query,
+        "origin": label.origin,
+        "is_correct_answer": label.is_correct_answer,
+        "is_correct_document": label.is_correct_document,
+        "no_answer": label.no_answer,
+        "pipeline_id": label.pipeline_id,
+        "document_id": label.document.id,
+    }
 
 
 def scale_bm25_score(score: float) -> float:

@@ -163,10 +163,30 @@ def _compare(a: Any, op: str, b: Any) -> bool:
     return a <= b
 
 
+_MISSING = object()
+
+
+def meta_value(meta: Mapping[str, Any], field: str) -> Any:
+    """`meta[field]`; a dotted field that is not a key reaches into nested dicts (`classification.score`).
+
+    Returns `_MISSING` when there is no such value.
+    """
+    if field in meta:
+        return meta[field]
+    if "." not in field:
+        return _MISSING
+    value: Any = meta
+    for part in field.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
 def _match_comparison(node: Comparison, meta: Mapping[str, Any]) -> bool:
-    if node.field not in meta:
+    value = meta_value(meta, node.field)
+    if value is _MISSING:
         return node.op in ("$ne", "$nin")
-    value = meta[node.field]
     values = value if isinstance(value, (list, tuple)) else (value,)
     op = node.op
     if op == "$eq":
@@ -208,15 +228,21 @@ class EqualityIndex:
     def __init__(self, items: Iterable[tuple[str, Mapping[str, Any]]]):
         self._ids: dict[str, dict[tuple, set[str]]] = {}
         for doc_id, meta in items:
-            for field, value in meta.items():
-                values = value if isinstance(value, (list, tuple)) else (value,)
-                by_value = self._ids.get(field)
-                if by_value is None:
-                    by_value = self._ids[field] = {}
-                for v in values:
-                    key = _index_key(v)
-                    if key is not None:
-                        by_value.setdefault(key, set()).add(doc_id)
+            self._add(doc_id, meta, "")
+
+    def _add(self, doc_id: str, meta: Mapping[str, Any], prefix: str) -> None:
+        for field, value in meta.items():
+            if isinstance(value, Mapping):  # nested meta: filed under "field.key" too
+                self._add(doc_id, value, f"{prefix}{field}.")
+                continue
+            values = value if isinstance(value, (list, tuple)) else (value,)
+            by_value = self._ids.get(prefix + field)
+            if by_value is None:
+                by_value = self._ids[prefix + field] = {}
+            for v in values:
+                key = _index_key(v)
+                if key is not None:
+                    by_value.setdefault(key, set()).add(doc_id)
 
     def candidates(self, node: FilterNode | None) -> set[str] | None:
         if node is None:

@@ -18,6 +18,7 @@ write concurrently.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -33,6 +34,7 @@ from hayrick.stores.base import (
     DuplicatePolicy,
     check_duplicate_policy,
     check_similarity,
+    label_filter_view,
     scale_similarity,
     to_labels,
 )
@@ -46,6 +48,7 @@ from hayrick.stores.bm25.store import (
 from hayrick.stores.filters import EqualityIndex, matches, parse_filters
 
 _FORMAT = "hayrick.InMemoryDocumentStore/1"
+logger = logging.getLogger(__name__)
 
 
 class InMemoryDocumentStore(BaseDocumentStore):
@@ -175,7 +178,9 @@ class InMemoryDocumentStore(BaseDocumentStore):
         with self._lock:
             return [self._out(d, return_embedding) for d in self._select(index, filters)]
 
-    def get_documents_by_id(self, ids: list[str], index: str | None = None) -> list[Document]:
+    def get_documents_by_id(
+        self, ids: list[str], index: str | None = None, batch_size: int = 10_000
+    ) -> list[Document]:
         with self._lock:
             store = self._docs.get(index or self.index, {})
             return [self._out(store[i], None) for i in ids if i in store]
@@ -266,6 +271,13 @@ class InMemoryDocumentStore(BaseDocumentStore):
             query = query / max(float(np.linalg.norm(query)), 1e-12)
         with self._lock:
             ids, matrix = self._vector_matrix(index)
+            missing = len(self._docs.get(index, {})) - len(ids)
+            if missing:
+                logger.warning(
+                    "Skipping some of your documents that don't have embeddings: %d of %d in index %r. To generate "
+                    "embeddings, use the function update_embeddings() (store.update_embeddings(retriever)).",
+                    missing, missing + len(ids), index,
+                )
             scores = matrix @ query
             if filters:
                 allowed = {d.id for d in self._select(index, filters)}
@@ -323,7 +335,8 @@ class InMemoryDocumentStore(BaseDocumentStore):
     def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> list[Label]:
         tree = parse_filters(filters)
         with self._lock:
-            return [l for l in self._labels.get(index or self.label_index, {}).values() if matches(tree, l.meta)]
+            labels = self._labels.get(index or self.label_index, {}).values()
+            return [label for label in labels if matches(tree, label_filter_view(label))]
 
     def delete_labels(
         self, index: str | None = None, ids: list[str] | None = None, filters: Mapping[str, Any] | None = None

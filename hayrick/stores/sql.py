@@ -69,6 +69,7 @@ from hayrick.stores.base import (
     BaseDocumentStore,
     DuplicatePolicy,
     check_duplicate_policy,
+    label_filter_view,
     scale_similarity,
     to_labels,
 )
@@ -463,14 +464,17 @@ class SQLDocumentStore(BaseDocumentStore):
                 return
             last = rows[-1].pk
 
-    def get_documents_by_id(self, ids: list[str], index: str | None = None) -> list[Document]:
+    def get_documents_by_id(
+        self, ids: list[str], index: str | None = None, batch_size: int = 10_000
+    ) -> list[Document]:
         """The documents with these ids (unknown ids are left out), in the order of `ids`."""
+        check_int(batch_size, "batch_size", owner="SQLDocumentStore.get_documents_by_id", error=DocumentStoreError)
         index = index or self.index
         d = self._tables.documents.c
         found: dict[str, Document] = {}
         unique = list(dict.fromkeys(ids))
         with self._connect() as conn:
-            for chunk in _chunks(unique, _IN_CHUNK):
+            for chunk in _chunks(unique, min(batch_size, _IN_CHUNK)):
                 stmt = sa.select(*self._document_columns()).where(d.index_name == index, d.id.in_(chunk))
                 rows = conn.execute(stmt).all()
                 found.update((doc.id, doc) for doc in self._rows_to_documents(rows, index, None))
@@ -710,10 +714,10 @@ class SQLDocumentStore(BaseDocumentStore):
             if chunk is not None:
                 stmt = stmt.where(t.id.in_(chunk))
             result += [(row.pk, Label.from_dict(json.loads(row.label))) for row in conn.execute(stmt)]
-        return [(pk, label) for pk, label in result if matches(node, label.meta)]
+        return [(pk, label) for pk, label in result if matches(node, label_filter_view(label))]
 
     def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> list[Label]:
-        """Every label of `index` whose `meta` passes `filters`, in insertion order."""
+        """Every label of `index` that passes `filters` (on its fields or its meta), in insertion order."""
         node = parse_filters(filters)
         with self._connect() as conn:
             return [label for _, label in self._label_rows(conn, index or self.label_index, None, node)]

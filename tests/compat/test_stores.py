@@ -1,0 +1,111 @@
+"""Haystack 1.26's store calls that Haystack users make: batch queries, counts, generators, label filters, nested meta."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from hayrick import Document
+from hayrick.errors import DocumentStoreError
+from hayrick.schema import Answer, Label
+from hayrick.stores import FAISSDocumentStore, InMemoryDocumentStore, SQLDocumentStore
+from hayrick.stores.base import BaseDocumentStore
+
+REVIEWS = [
+    ("Great for reading books at night.", {"item_id": "B1", "classification": {"label": "pos", "score": 0.9}}),
+    ("The battery lasts a week of reading.", {"item_id": "B1", "classification": {"label": "pos", "score": 0.6}}),
+    ("Bass is weak but comfortable.", {"item_id": "B2", "classification": {"label": "neg", "score": 0.8}}),
+]
+
+
+def vectors(n: int) -> np.ndarray:
+    return np.eye(4, dtype=np.float32)[:n]
+
+
+def filled(store: BaseDocumentStore) -> BaseDocumentStore:
+    store.write_documents([Document(content=c, meta=m, embedding=v) for (c, m), v in zip(REVIEWS, vectors(3))])
+    return store
+
+
+@pytest.fixture(params=["memory", "sql"])
+def bm25_store(request, tmp_path) -> BaseDocumentStore:
+    if request.param == "memory":
+        return filled(InMemoryDocumentStore(use_bm25=True, embedding_dim=4))
+    return filled(SQLDocumentStore(url=f"sqlite:///{tmp_path / 's.db'}", use_bm25=True))
+
+
+@pytest.fixture(params=["memory", "faiss"])
+def store(request, tmp_path) -> BaseDocumentStore:
+    if request.param == "memory":
+        return filled(InMemoryDocumentStore(embedding_dim=4))
+    return filled(FAISSDocumentStore(sql_url=f"sqlite:///{tmp_path / 'f.db'}", embedding_dim=4))
+
+
+def test_query_batch_with_one_filter_or_one_per_query(bm25_store):
+    store = bm25_store
+    both = store.query_batch(["reading", "bass"], top_k=2)
+    assert [[d.content for d in docs] for docs in both] == [
+        [d.content for d in store.query("reading", top_k=2)], [d.content for d in store.query("bass", top_k=2)]
+    ]
+    per = store.query_batch(["reading", "reading"], filters=[{"item_id": "B1"}, {"item_id": "B2"}])
+    assert [len(docs) for docs in per] == [2, 0]
+    with pytest.raises(DocumentStoreError, match="2 filters for 1 queries"):
+        store.query_batch(["x"], filters=[None, None])
+
+
+def test_query_by_embedding_batch(store):
+    found = store.query_by_embedding_batch(vectors(2), top_k=1)
+    assert [docs[0].content for docs in found] == [REVIEWS[0][0], REVIEWS[1][0]]
+    filtered = store.query_by_embedding_batch(list(vectors(1)), filters={"item_id": "B2"}, top_k=1)
+    assert [docs[0].content for docs in filtered] == [REVIEWS[2][0]]
+
+
+def test_counts_and_the_generator(store):
+    store.write_documents([Document(content="no vector yet", meta={"item_id": "B3"})])
+    assert store.get_embedding_count() == 3 and store.get_embedding_count(filters={"item_id": "B3"}) == 0
+    assert [d.id for d in store.get_all_documents_generator(batch_size=2)] == [d.id for d in store.get_all_documents()]
+    ids = [d.id for d in store.get_all_documents()][::-1]
+    assert [d.id for d in store.get_documents_by_id(ids, batch_size=1)] == ids
+
+
+def test_dotted_keys_reach_nested_meta():
+    store = InMemoryDocumentStore()
+    store.write_documents([Document(content=c, meta=m) for c, m in REVIEWS])
+    assert len(store.get_all_documents(filters={"classification.score": {"$gt": 0.7}})) == 2
+    assert [d.content for d in store.get_all_documents(filters={"classification.label": "neg"})] == [REVIEWS[2][0]]
+    assert len(store.get_all_documents(filters={"classification.missing": {"$ne": 1}})) == 3
+
+
+@pytest.mark.parametrize("kind", ["memory", "sql"])
+def test_label_filters_on_label_fields(kind, tmp_path):
+    store = InMemoryDocumentStore() if kind == "memory" else SQLDocumentStore(url=f"sqlite:///{tmp_path / 'l.db'}")
+    doc = Document(content=REVIEWS[0][0])
+    labels = [
+        Label(query=q, document=doc, is_correct_answer=True, is_correct_document=True, origin="gold-label",
+              answer=Answer(a), meta={"split": "test"})
+        for q, a in [("good for reading?", "Great"), ("when?", "at night")]
+    ]
+    store.write_labels(labels)
+    assert [l.query for l in store.get_all_labels(filters={"query": ["when?"]})] == ["when?"]
+    assert len(store.get_all_labels(filters={"id": [labels[0].id], "split": "test"})) == 1
+    store.delete_labels(filters={"query": ["good for reading?"]})
+    assert [l.query for l in store.get_all_labels()] == ["when?"]
+
+
+def test_documents_without_embeddings_are_skipped_with_a_warning(caplog):
+    store = InMemoryDocumentStore(embedding_dim=4)
+    store.write_documents([Document(content="with", embedding=vectors(1)[0]), Document(content="without")])
+    with caplog.at_level(logging.WARNING):
+        assert [d.content for d in store.query_by_embedding(vectors(1)[0])] == ["with"]
+    assert "Skipping some of your documents that don't have embeddings: 1 of 2" in caplog.text
+
+
+def test_normalize_embedding_in_place():
+    one = np.array([3.0, 4.0], dtype=np.float32)
+    BaseDocumentStore.normalize_embedding(one)
+    np.testing.assert_allclose(one, [0.6, 0.8])
+    rows = np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32)
+    InMemoryDocumentStore.normalize_embedding(rows)
+    np.testing.assert_allclose(rows, [[0.6, 0.8], [0.0, 0.0]])
