@@ -334,7 +334,7 @@ class BM25Index:
                 rest = self._alive[: self._n_slots] & (hits == 0) & (True if allowed is None else allowed)
                 filler = np.flatnonzero(rest)[:k]
                 pool, vals = np.r_[pool, filler], np.r_[vals, np.full(len(filler), base)]
-            best = top_k_positions(vals, k, order_by=pool)  # ties: the earlier slot first
+            best = top_k_positions(vals, k, order_by=pool, no_nan=True)  # ties: the earlier slot first
             return [(self._keys[s], v) for s, v in zip(pool[best].tolist(), vals[best].tolist())]
 
     # ------------------------------------------------------------- persistence

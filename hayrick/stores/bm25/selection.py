@@ -25,18 +25,21 @@ def kth_largest(scores: np.ndarray, k: int) -> float:
     return float(np.partition(scores, len(scores) - k)[len(scores) - k])
 
 
-def top_k_positions(scores: np.ndarray, k: int, order_by: np.ndarray | None = None) -> np.ndarray:
+def top_k_positions(
+    scores: np.ndarray, k: int, order_by: np.ndarray | None = None, *, no_nan: bool = False
+) -> np.ndarray:
     """Positions of the `k` highest `scores`, best first.
 
     Equal scores are ordered by `order_by` (one distinct sort key per position, e.g. document
     slots), lowest first; by position when it is None. Every score that ties the k-th best is
-    considered, so the result does not depend on how `np.partition` breaks ties.
+    considered, so the result does not depend on how `np.partition` breaks ties. `no_nan=True`
+    skips the NaN pass for callers whose scores cannot be NaN (BM25).
     """
     n = len(scores)
     k = min(k, n)
     if k <= 0:
         return _EMPTY
-    if scores.dtype.kind == "f" and np.isnan(scores).any():  # np.partition would rank NaN first
+    if not no_nan and scores.dtype.kind == "f" and np.isnan(scores).any():  # np.partition would rank NaN first
         scores = np.where(np.isnan(scores), -np.inf, scores)
     candidates = np.flatnonzero(scores >= kth_largest(scores, k)) if k < n else np.arange(n)
     keys = candidates if order_by is None else order_by[candidates]
