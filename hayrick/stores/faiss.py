@@ -135,6 +135,15 @@ class FAISSVectorIndex(VectorIndex):
             return base
         return faiss.IndexIDMap2(base)
 
+    def adopt(self, name: str, base: Any) -> None:
+        """Use `base`, an empty FAISS index built elsewhere, for the vectors of index `name` (wrapped for ids)."""
+        faiss = self.faiss
+        if faiss.try_extract_index_ivf(base) is not None:
+            faiss.extract_index_ivf(base).set_direct_map_type(faiss.DirectMap.Hashtable)
+        elif not isinstance(base, faiss.IndexIDMap2):
+            base = faiss.IndexIDMap2(base)
+        self.indexes[name] = base
+
     def _inner(self, faiss_index: Any) -> Any:
         """The index under the IDMap2 wrapper (or the IVF index itself)."""
         faiss = self.faiss
@@ -336,6 +345,9 @@ class FAISSDocumentStore(SQLDocumentStore):
         faiss_index_path: load a store saved with `save` (then pass no other parameter but
             `faiss_config_path`; the rest comes from the saved config).
         faiss_config_path: the saved JSON config (default: `faiss_index_path` with suffix `.json`).
+        isolation_level: the SQL transaction isolation level (as for `SQLDocumentStore`).
+        faiss_index: a FAISS index you built yourself, empty, to hold the vectors of `index` (as in
+            Haystack 1.x; it has no YAML form, so a pipeline holding it cannot be saved).
 
     Example:
         >>> store = FAISSDocumentStore(embedding_dim=2)
@@ -364,6 +376,8 @@ class FAISSDocumentStore(SQLDocumentStore):
         progress_bar: bool = True,
         faiss_index_path: str | Path | None = None,
         faiss_config_path: str | Path | None = None,
+        isolation_level: str | None = None,
+        faiss_index: Any = None,
     ):
         require("faiss", owner="FAISSDocumentStore", extra="faiss", package="faiss-cpu")  # a missing faiss is the first thing to report
         files: dict[str, Path] = {}
@@ -381,7 +395,7 @@ class FAISSDocumentStore(SQLDocumentStore):
             return_embedding, n_links = config["return_embedding"], config["n_links"]
             ef_search, ef_construction = config["ef_search"], config["ef_construction"]
             validate_index_sync, label_index = config["validate_index_sync"], config["label_index"]
-            progress_bar = config["progress_bar"]
+            progress_bar, isolation_level = config["progress_bar"], config.get("isolation_level")
         # The parameters are checked (an invalid factory string too) before the database is touched.
         vectors = FAISSVectorIndex(embedding_dim, faiss_index_factory_str, similarity, n_links, ef_search, ef_construction)
         self.sql_url, self.embedding_dim = sql_url, embedding_dim
@@ -389,9 +403,20 @@ class FAISSDocumentStore(SQLDocumentStore):
         self.return_embedding, self.n_links = return_embedding, n_links
         self.ef_search, self.ef_construction = ef_search, ef_construction
         self.validate_index_sync, self.progress_bar = validate_index_sync, progress_bar
+        if faiss_index is not None:
+            dim, count = getattr(faiss_index, "d", None), getattr(faiss_index, "ntotal", None)
+            if dim != embedding_dim or count != 0:
+                raise DocumentStoreError(
+                    f"faiss_index must be an empty FAISS index of dimension embedding_dim={embedding_dim}; got "
+                    f"{type(faiss_index).__name__} with d={dim} and {count} vectors. Build it with "
+                    f"faiss.index_factory({embedding_dim}, ...) and add nothing to it: the store adds the vectors."
+                )
         super().__init__(
-            url=sql_url, index=index, label_index=label_index, duplicate_documents=duplicate_documents, vector_index=vectors
+            url=sql_url, index=index, label_index=label_index, duplicate_documents=duplicate_documents,
+            isolation_level=isolation_level, vector_index=vectors,
         )
+        if faiss_index is not None:
+            vectors.adopt(index, faiss_index)
         for name, path in files.items():
             vectors.read(name, path)
         if validate_index_sync:
@@ -464,7 +489,10 @@ class FAISSDocumentStore(SQLDocumentStore):
                 index_path.parent.mkdir(parents=True, exist_ok=True)
                 self.vector_index.write(name, path)
                 files[name] = path.name
-            config = {"format": _CONFIG_FORMAT, **{key: getattr(self, key) for key in _CONFIG_PARAMS}, "faiss_index_files": files}
+            config = {
+                "format": _CONFIG_FORMAT, **{key: getattr(self, key) for key in _CONFIG_PARAMS},
+                "isolation_level": self.isolation_level, "faiss_index_files": files,
+            }
         config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
 
     @classmethod

@@ -89,10 +89,19 @@ def _define_tables() -> _Tables:
     return _Tables(metadata, documents, meta, labels)
 
 
-def _meta_rows(document_id: str, index: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The typed meta rows of a (JSON-ready) meta dict: one per value, one per element of a list."""
+def _meta_rows(
+    document_id: str, index: str, meta: Mapping[str, Any], prefix: str = ""
+) -> list[dict[str, Any]]:
+    """The typed meta rows of a (JSON-ready) meta dict: one per value, one per element of a list.
+
+    A nested dict gives rows under dotted names (`classification.score`), which is how filters reach it.
+    """
     rows = []
-    for name, value in meta.items():
+    for key, value in meta.items():
+        name = prefix + key
+        if isinstance(value, Mapping):
+            rows += _meta_rows(document_id, index, value, f"{name}.")
+            continue
         for v in value if isinstance(value, list) else [value]:
             if v is None:
                 value_str, value_num = None, None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 
 import numpy as np
 import pytest
@@ -70,12 +72,20 @@ def test_counts_and_the_generator(store):
     assert [d.id for d in store.get_documents_by_id(ids, batch_size=1)] == ids
 
 
-def test_dotted_keys_reach_nested_meta():
-    store = InMemoryDocumentStore()
+@pytest.mark.parametrize("kind", ["memory", "sql", "postgres"])
+def test_dotted_keys_reach_nested_meta(kind, tmp_path):
+    if kind == "postgres" and not os.environ.get("HAYRICK_TEST_POSTGRES_URL"):
+        pytest.skip("HAYRICK_TEST_POSTGRES_URL is not set; run `export HAYRICK_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)`")
+    if kind == "memory":
+        store = InMemoryDocumentStore()
+    else:
+        url = f"sqlite:///{tmp_path / 'n.db'}" if kind == "sql" else os.environ["HAYRICK_TEST_POSTGRES_URL"]
+        store = SQLDocumentStore(url=url, index=f"nested_{uuid.uuid4().hex[:8]}")
     store.write_documents([Document(content=c, meta=m) for c, m in REVIEWS])
     assert len(store.get_all_documents(filters={"classification.score": {"$gt": 0.7}})) == 2
     assert [d.content for d in store.get_all_documents(filters={"classification.label": "neg"})] == [REVIEWS[2][0]]
     assert len(store.get_all_documents(filters={"classification.missing": {"$ne": 1}})) == 3
+    store.delete_documents()  # a PostgreSQL database outlives the test
 
 
 @pytest.mark.parametrize("kind", ["memory", "sql"])
@@ -109,3 +119,20 @@ def test_normalize_embedding_in_place():
     rows = np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32)
     InMemoryDocumentStore.normalize_embedding(rows)
     np.testing.assert_allclose(rows, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_faiss_takes_a_prebuilt_index_and_an_isolation_level(tmp_path):
+    import faiss
+
+    mine = faiss.index_factory(4, "Flat", faiss.METRIC_INNER_PRODUCT)
+    store = FAISSDocumentStore(
+        sql_url=f"sqlite:///{tmp_path / 'f.db'}", embedding_dim=4, faiss_index=mine, isolation_level="SERIALIZABLE"
+    )
+    filled(store)
+    assert mine.ntotal == 3  # the vectors went into the index given
+    assert store.query_by_embedding(vectors(3)[2], top_k=1)[0].content == REVIEWS[2][0]
+    store.save(tmp_path / "index.faiss")
+    again = FAISSDocumentStore(faiss_index_path=tmp_path / "index.faiss")
+    assert again.isolation_level == "SERIALIZABLE" and again.get_embedding_count() == 3
+    with pytest.raises(DocumentStoreError, match="faiss_index must be an empty FAISS index of dimension embedding_dim=8"):
+        FAISSDocumentStore(embedding_dim=8, faiss_index=mine)
