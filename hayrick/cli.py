@@ -150,7 +150,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _supported_extensions(pipeline: Any) -> set[str] | None:
     """The extensions the pipeline's FileTypeClassifier routes, or None (take every file)."""
-    for component in pipeline.components.values():
+    for component in pipeline.node_components.values():
         types = getattr(component, "supported_types", None)
         if types:
             return {f".{t.lower().lstrip('.')}" for t in types}
@@ -188,7 +188,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if pipeline.root_node != "Query":
         raise PipelineConfigError(f"{args.pipeline}: eval needs a query pipeline (root Query), this one starts at "
                                   f"{pipeline.root_node}; pick one with --pipeline-name.")  # fmt: skip
-    retrievers = {name: c for name, c in pipeline.components.items()
+    retrievers = {name: c for name, c in pipeline.node_components.items()
                   if isinstance(getattr(c, "document_store", None), BaseDocumentStore)}  # fmt: skip
     stores = list({id(c.document_store): c.document_store for c in retrievers.values()}.values())
     if not stores:

@@ -116,6 +116,27 @@ def dataframe_from_list(rows: Sequence[Sequence[Any]]) -> Any:
     return pd.DataFrame(columns=rows[0], data=rows[1:]) if rows else pd.DataFrame()
 
 
+def _table_text(df: Any) -> str:
+    """The text a table's id hashes.
+
+    A table that pandas prints whole under its default options (at most 60 rows and 20 columns, cells
+    of at most 50 characters) hashes as Haystack 1.x printed it, so its id is Haystack's. A larger one
+    hashes its whole CSV text instead: pandas would print it cut short, so two tables that differ in a
+    hidden row would get one id (and one would overwrite the other).
+    """
+    import pandas as pd
+
+    defaults = {"display.max_rows": 60, "display.min_rows": 10, "display.max_columns": 20, "display.width": 80,
+                "display.max_colwidth": 50, "display.expand_frame_repr": True}
+    fits = df.shape[0] <= 60 and df.shape[1] <= 20 and all(
+        len(str(v)) <= 50 for v in [*df.columns, *df.to_numpy().ravel().tolist()]
+    )
+    if fits:
+        with pd.option_context(*[x for item in defaults.items() for x in item]):
+            return str(df)
+    return "table:" + df.to_csv(index=False)
+
+
 def _to_score(value: Any) -> float | None:
     """Validates a score: None or a number (numpy scalars such as a reader's np.float32 included)."""
     if isinstance(value, np.generic):
@@ -350,8 +371,8 @@ class Document(_Schema):
         return f"{mmh3.hash128(text, signed=False):02x}"
 
     def _content_text(self) -> str:
-        """`str(content)`, as Haystack hashes it (a table: the printed DataFrame)."""
-        return str(self.content)
+        """`str(content)`, as Haystack hashes it (a table: the printed DataFrame, see `_table_text`)."""
+        return _table_text(self.content) if self.content_type == "table" else str(self.content)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], field_map: dict[str, str] | None = None) -> Self:

@@ -22,8 +22,9 @@ class Shout(BaseComponent):
    (all of them if `run()` takes `**kwargs`). It returns a dict of outputs and the
    name of the edge to follow: `"output_1"`, `"output_k"` (1 <= k <= outgoing_edges)
    or `"output_all"`.
-2. `outgoing_edges` is a positive int, checked when the subclass is defined. A
-   decision node sets it > 1 and returns the edge it chose. A node whose number of
+2. `outgoing_edges` is an int >= 0, checked when the subclass is defined. A
+   decision node sets it > 1 and returns the edge it chose; 0 marks a component used
+   only as a parameter of others (as a node, a dead end: nothing can follow it). A node whose number of
    edges depends on its init arguments sets `self.outgoing_edges` in `__init__`
    and overrides the classmethod `_calculate_outgoing_edges(component_params)`, so
    that YAML files can be validated without building the node.

@@ -19,6 +19,7 @@ builds (config never imports this module).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -258,6 +259,7 @@ class Pipeline:
         """
         from hayrick.pipelines.config import pipelines_to_config
 
+        _check_return_defaults(return_defaults)
         return pipelines_to_config({pipeline_name or self._default_name(): self}, return_defaults=return_defaults)
 
     def _default_name(self) -> str:
@@ -271,12 +273,14 @@ class Pipeline:
         """
         from hayrick.pipelines.config import dump_config, pipelines_to_config
 
+        _check_return_defaults(return_defaults)
         name = pipeline_name or self._default_name()
         config = pipelines_to_config({name: self}, return_defaults=return_defaults, strict=True)
         Path(path).write_text(dump_config(config), encoding="utf-8")
 
     def save_to_yaml(self, path: str | os.PathLike, return_defaults: bool = False) -> None:
         """Haystack 1.x's name for `save`: write this pipeline to a YAML file."""
+        _check_return_defaults(return_defaults)
         self.save(path, return_defaults=return_defaults)
 
     @classmethod
@@ -321,23 +325,28 @@ class Pipeline:
         overwrite_with_env_variables: bool = True,
         strict_version_check: bool = False,
     ) -> Pipeline:
-        """Build a pipeline from a YAML file (Haystack 1.x's call); `load` also takes text, streams and dicts."""
-        if not isinstance(path, (str, os.PathLike)):
-            raise PipelineConfigError(f"path must be the path of a YAML file, got {type(path).__name__}; "
-                                      "for YAML text, a stream or a dict use Pipeline.load.")
-        from hayrick.pipelines.config import read_config_file
+        """Build a pipeline from a YAML file (Haystack 1.x's call).
 
-        return cls.load(read_config_file(path), pipeline_name, overwrite_with_env_variables, strict_version_check)
+        YAML text, an open stream or a dict work too, as they do for `load`.
+        """
+        if isinstance(path, (str, os.PathLike)) and not _looks_like_yaml_text(path):
+            from hayrick.pipelines.config import read_config_file
+
+            path = read_config_file(path)  # type: ignore[assignment]  # a missing file: FileNotFoundError
+        return cls.load(path, pipeline_name, overwrite_with_env_variables, strict_version_check)  # type: ignore[arg-type]
 
     @classmethod
     def load_from_config(
         cls,
-        pipeline_config: dict,
+        pipeline_config: dict | None = None,
         pipeline_name: str | None = None,
         overwrite_with_env_variables: bool = True,
         strict_version_check: bool = False,
+        config: dict | None = None,
     ) -> Pipeline:
-        """Build a pipeline from a config dict (as `get_config` returns)."""
+        """Build a pipeline from a config dict (as `get_config` returns); `config=` is this package's older name."""
+        if pipeline_config is None:
+            pipeline_config = config
         if not isinstance(pipeline_config, dict):
             raise PipelineConfigError(
                 f"pipeline_config must be a dict (as get_config returns), got {type(pipeline_config).__name__}; "
@@ -384,6 +393,21 @@ class Pipeline:
     def __repr__(self) -> str:
         nodes = ", ".join(f"{n}({d['type_name']})" for n, d in self.graph.nodes(data=True) if d["component"])
         return f"Pipeline(root={self.root_node!r}, nodes=[{nodes}])"
+
+
+def _check_return_defaults(return_defaults: Any) -> None:
+    if not isinstance(return_defaults, bool):
+        raise PipelineConfigError(
+            f"return_defaults must be True or False, got {return_defaults!r}. To name the pipeline, pass "
+            "pipeline_name= by keyword (get_config(pipeline_name='indexing'), save(path, pipeline_name=...))."
+        )
+
+
+def _looks_like_yaml_text(source: str | os.PathLike) -> bool:
+    """A str with a line break or a mapping (`version: ...`) is YAML text, not a path."""
+    if not isinstance(source, str) or os.path.exists(source):
+        return False
+    return "\n" in source or (":" in source and not re.match(r"^[A-Za-z]:[\\/]", source))  # not C:\\...
 
 
 def _root_inputs(**values: Any) -> dict[str, Any]:

@@ -72,6 +72,19 @@ def add_node_to_graph(
 
     root = root_of(graph)
     if root is None and sum(parse_input(text)[0] in ROOT_NODES for text in inputs) != 1:
+        unknown = [t for t in inputs if parse_input(t)[0] not in ROOT_NODES and parse_input(t)[0] not in graph]
+        if unknown and any(parse_input(t)[0] in ROOT_NODES for t in inputs):
+            source = parse_input(unknown[0])[0]
+            raise PipelineValidationError(
+                f"{where}: unknown input node '{source}'. Cannot find node '{source}' in the pipeline: add it "
+                f"before '{name}', or use one of: {', '.join(ROOT_NODES)}."
+            )
+        if unknown:
+            raise PipelineValidationError(
+                f"{where}: Cannot find node '{parse_input(unknown[0])[0]}': the first node of a pipeline must have one "
+                f"single root node as input (Query or File), got inputs={list(inputs)!r}. Use inputs=['Query'] for a "
+                "query pipeline, ['File'] for indexing."
+            )
         raise PipelineValidationError(
             f"{where}: the first node of a pipeline must have one single root node as input (Query or File), "
             f"got inputs={list(inputs)!r}. Use inputs=['Query'] for a query pipeline, ['File'] for indexing."
@@ -109,6 +122,11 @@ def add_node_to_graph(
                     f"(valid: {', '.join(f'{source}.{e}' for e in edge_names(source_edges))})."
                 )
             edge = "output_1"
+        if source_edges == 0:
+            raise PipelineValidationError(
+                f"{where}: input '{text}': {source} has only 0 outgoing edges: it is a component used as a "
+                "parameter of others, and nothing can follow it."
+            )
         match = _EDGE_RE.match(edge)
         if not match or not 1 <= int(match.group(1)) <= source_edges:
             valid = ", ".join(f"{source}.{e}" for e in edge_names(source_edges))

@@ -59,6 +59,9 @@ class PlannedNode:
         self.edges = frozenset(edge_names(graph.nodes[name]["outgoing_edges"])) | {"output_all"}
 
 
+_DEAD_END = frozenset({"output_all"})
+
+
 class ExecutionPlan:
     """The nodes of a graph in topological order, ready to run (`batch` selects run_batch)."""
 
@@ -131,7 +134,7 @@ def execute(
                 node.type_name,
             )
         out, edge = result
-        if edge not in node.edges:
+        if edge not in node.edges and node.edges != _DEAD_END:  # a 0-edge node: whatever it returns leads nowhere
             raise NodeError(
                 f"Node '{node.name}' ({node.type_name}) returned edge {edge!r}; valid edges are "
                 f"{', '.join(sorted(node.edges))}. Set outgoing_edges on the class to add edges.",

@@ -391,9 +391,13 @@ def filters_per_query(
 
 
 def label_filter_view(label: Label) -> dict[str, Any]:
-    """What label filters match: the label's meta, then its fields (`id`, `query`, `origin`, ...), as in Haystack."""
+    """What label filters match: the label's meta, then its fields (`id`, `query`, `origin`, ...), as in Haystack.
+
+    A field hides a meta key of the same name; `meta.<key>` always reaches the meta.
+    """
     return {
         **label.meta,
+        "meta": label.meta,
         "id": label.id,
         "query": label.query,
         "origin": label.origin,

@@ -405,6 +405,11 @@ class FAISSDocumentStore(SQLDocumentStore):
         self.validate_index_sync, self.progress_bar = validate_index_sync, progress_bar
         if faiss_index is not None:
             dim, count = getattr(faiss_index, "d", None), getattr(faiss_index, "ntotal", None)
+            if getattr(faiss_index, "metric_type", None) != vectors.faiss.METRIC_INNER_PRODUCT:
+                raise DocumentStoreError(
+                    "faiss_index must use inner-product scores (faiss.METRIC_INNER_PRODUCT), which dot_product and "
+                    "cosine similarity rank by; build it with faiss.index_factory(dim, spec, faiss.METRIC_INNER_PRODUCT)."
+                )
             if dim != embedding_dim or count != 0:
                 raise DocumentStoreError(
                     f"faiss_index must be an empty FAISS index of dimension embedding_dim={embedding_dim}; got "

@@ -271,16 +271,18 @@ class InMemoryDocumentStore(BaseDocumentStore):
             query = query / max(float(np.linalg.norm(query)), 1e-12)
         with self._lock:
             ids, matrix = self._vector_matrix(index)
-            missing = len(self._docs.get(index, {})) - len(ids)
+            candidates = self._select(index, filters) if filters else None
+            total = len(self._docs.get(index, {})) if candidates is None else len(candidates)
+            missing = total - len(ids) if candidates is None else sum(d.embedding is None for d in candidates)
             if missing:
                 logger.warning(
                     "Skipping some of your documents that don't have embeddings: %d of %d in index %r. To generate "
                     "embeddings, use the function update_embeddings() (store.update_embeddings(retriever)).",
-                    missing, missing + len(ids), index,
+                    missing, total, index,
                 )
             scores = matrix @ query
-            if filters:
-                allowed = {d.id for d in self._select(index, filters)}
+            if candidates is not None:
+                allowed = {d.id for d in candidates}
                 scores = np.where([i in allowed for i in ids], scores, -np.inf)
             best = top_k_positions(scores, min(top_k, int(np.isfinite(scores).sum())))
             store = self._docs.get(index, {})

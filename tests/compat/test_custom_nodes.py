@@ -158,3 +158,20 @@ def test_yaml_with_a_parameter_only_component(tmp_path):
     )
     p = Pipeline.load_from_yaml(path=path)
     assert p.run(query="well")["query"] == "well..." and list(p.components) == ["Uses", "Punctuation"]
+
+
+def test_a_dead_end_node_runs_and_nothing_follows_it():
+    p = Pipeline()
+    p.add_node(Settings(), "Settings", ["Query"])
+    assert p.run(query="q")["query"] == "q"  # it returned "output_1", which leads nowhere
+    with pytest.raises(PipelineConfigError, match="used as a parameter of others, and nothing can follow it"):
+        p.add_node(UsesSettings(settings=Settings()), "After", ["Settings.output_1"])
+
+
+def test_hayricks_own_retrievers_still_need_a_store():
+    from hayrick.errors import ComponentError
+    from hayrick.nodes import FilterRetriever, TfidfRetriever
+
+    for cls in (FilterRetriever, TfidfRetriever):
+        with pytest.raises(ComponentError, match="document_store must be a document store"):
+            cls(document_store=None)

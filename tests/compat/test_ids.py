@@ -34,7 +34,7 @@ def test_moving_a_store_with_sha256_ids_over():
     store.write_documents([Document(content=t, id=i, meta={"n": n}) for n, (t, i) in enumerate(zip(texts, old_ids))])
     store.write_labels([
         Label(query="battery?", document=store.get_document_by_id(old_ids[1]), is_correct_answer=True,
-              is_correct_document=True, origin="gold-label", answer=Answer("a week", offsets_in_document=[Span(18, 24)]))
+              is_correct_document=True, origin="gold-label", answer=Answer("a week", offsets_in_document=[Span(18, 24)], document_ids=[old_ids[1]]))
     ])
     # the recipe of docs/haystack1.md
     old = store.get_all_documents(return_embedding=True)
@@ -46,11 +46,33 @@ def test_moving_a_store_with_sha256_ids_over():
     ])
     labels = store.get_all_labels()
     store.delete_labels()
-    store.write_labels([
-        label.model_copy(update={"document": Document(content=label.document.content, meta=label.document.meta)})
-        for label in labels
-    ])
+    moved = []
+    for label in labels:
+        doc = Document(content=label.document.content, content_type=label.document.content_type, meta=label.document.meta)
+        answer = label.answer
+        if answer is not None and answer.document_ids:
+            answer = answer.model_copy(update={"document_ids": [doc.id]})
+        moved.append(label.model_copy(update={"document": doc, "answer": answer}))
+    store.write_labels(moved)
     assert sorted(d.id for d in store.get_all_documents()) == sorted(Document(t).id for t in texts)
     assert [d.meta["n"] for d in store.get_all_documents()] == [0, 1]
     (label,) = store.get_all_labels()
     assert label.document.id == Document(texts[1]).id and store.get_document_by_id(label.document.id) is not None
+    assert label.answer.document_ids == [Document(texts[1]).id]
+
+
+def test_tables_pandas_would_print_cut_short_get_ids_from_all_their_cells():
+    import pandas as pd
+
+    long = pd.DataFrame({"x": range(100)})
+    changed = long.copy()
+    changed.loc[50, "x"] = -1  # a row pandas hides when it prints the table
+    assert Document(long, content_type="table").id != Document(changed, content_type="table").id
+    wide = pd.DataFrame([list(range(30))], columns=[f"c{i}" for i in range(30)])
+    other = wide.copy()
+    other["c15"] = -1
+    assert Document(wide, content_type="table").id != Document(other, content_type="table").id
+    with pd.option_context("display.max_columns", 3, "display.width", 20):  # ids do not follow display options
+        assert Document([["col1", "col2"], ["text_1", 1], ["text_2", 2]], content_type="table").id == (
+            "fe5cb68f8226776914781f6bd40ad718"
+        )

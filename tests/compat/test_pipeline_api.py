@@ -265,3 +265,26 @@ def test_add_node_mistakes_are_pipeline_config_errors_with_haystacks_phrases():
             add()
     with pytest.raises(HaystackError):  # the root of every error, under Haystack's name
         p.add_node(AppendText(), "A", ["InvalidNode"])
+
+
+def test_old_positional_pipeline_names_get_a_clear_error(tmp_path):
+    p, _ = bm25_pipeline()
+    for call in (lambda: p.get_config("indexing"), lambda: p.save(tmp_path / "p.yml", "query", "yes"),
+                 lambda: p.save_to_yaml(tmp_path / "p.yml", "indexing")):
+        with pytest.raises(PipelineConfigError, match="pass pipeline_name= by keyword"):
+            call()
+    assert p.get_config(pipeline_name="mine")["pipelines"][0]["name"] == "mine"
+
+
+def test_load_from_yaml_also_takes_text_and_load_from_config_its_older_keyword():
+    text = YAML.format(version="'1.0'")
+    assert isinstance(Pipeline.load_from_yaml(text).get_node("Retriever"), BM25Retriever)
+    config = Pipeline.load(text).get_config()
+    assert Pipeline.load_from_config(config=config).get_config() == config
+
+
+def test_a_typo_in_the_first_nodes_input_names_the_unknown_node():
+    with pytest.raises(PipelineConfigError, match="Cannot find node 'Retrievr'"):
+        Pipeline().add_node(AppendText(), "A", ["Retrievr"])
+    with pytest.raises(PipelineConfigError, match="Cannot find node 'Retrievr'"):
+        Pipeline().add_node(AppendText(), "A", ["Query", "Retrievr"])

@@ -136,3 +136,28 @@ def test_faiss_takes_a_prebuilt_index_and_an_isolation_level(tmp_path):
     assert again.isolation_level == "SERIALIZABLE" and again.get_embedding_count() == 3
     with pytest.raises(DocumentStoreError, match="faiss_index must be an empty FAISS index of dimension embedding_dim=8"):
         FAISSDocumentStore(embedding_dim=8, faiss_index=mine)
+
+
+def test_meta_dot_reaches_a_meta_key_a_label_field_hides():
+    store = InMemoryDocumentStore()
+    store.write_labels([
+        Label(query="q?", document=Document(content="d"), is_correct_answer=True, is_correct_document=True,
+              origin="gold-label", answer=Answer("d"), meta={"origin": "crowd"})
+    ])
+    assert store.get_all_labels(filters={"origin": "crowd"}) == []  # the field wins
+    assert len(store.get_all_labels(filters={"meta.origin": "crowd"})) == 1
+
+
+def test_faiss_refuses_an_index_that_ranks_by_distance():
+    import faiss
+
+    with pytest.raises(DocumentStoreError, match="METRIC_INNER_PRODUCT"):
+        FAISSDocumentStore(embedding_dim=4, faiss_index=faiss.IndexFlatL2(4))
+
+
+def test_no_warning_when_the_filtered_documents_all_have_embeddings(caplog):
+    store = InMemoryDocumentStore(embedding_dim=4)
+    store.write_documents([Document(content="with", embedding=vectors(1)[0], meta={"k": 1}), Document(content="without")])
+    with caplog.at_level(logging.WARNING):
+        store.query_by_embedding(vectors(1)[0], filters={"k": 1})
+    assert "Skipping" not in caplog.text

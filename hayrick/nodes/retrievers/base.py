@@ -32,13 +32,15 @@ class BaseRetriever(BaseComponent):
 
     outgoing_edges = 1
     store_capabilities: ClassVar[tuple[StoreCapability, ...]] = ()
+    #: Whether the retriever searches a store; hayrick's own do. A subclass of yours may leave it False.
+    requires_document_store: ClassVar[bool] = False
     document_store: Any = None
     top_k: int = 10
 
     def __init__(self, document_store: Any = None, top_k: int = 10):
         from hayrick.stores.base import BaseDocumentStore
 
-        if document_store is None and not self.store_capabilities:
+        if document_store is None and not self.store_capabilities and not self.requires_document_store:
             check_int(top_k, "top_k", owner=type(self).__name__)
             self.document_store, self.top_k = None, top_k
             return

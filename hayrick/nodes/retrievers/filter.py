@@ -23,6 +23,8 @@ class FilterRetriever(BaseRetriever):
         top_k: the most documents to return; None returns all that pass the filters.
     """
 
+    requires_document_store = True
+
     def __init__(self, document_store: Any, top_k: int | None = None):
         super().__init__(document_store, top_k if top_k is not None else 10)
         self.top_k = top_k  # type: ignore[assignment]

@@ -71,6 +71,8 @@ class TfidfRetriever(BaseRetriever):
         auto_fit: refit when the document count of an index changed since the last fit.
     """
 
+    requires_document_store = True
+
     def __init__(self, document_store: Any, top_k: int = 10, auto_fit: bool = True):
         super().__init__(document_store, top_k)
         self.auto_fit = auto_fit
