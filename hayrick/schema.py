@@ -116,6 +116,11 @@ def dataframe_from_list(rows: Sequence[Sequence[Any]]) -> Any:
     return pd.DataFrame(columns=rows[0], data=rows[1:]) if rows else pd.DataFrame()
 
 
+def _score_order(obj: Any) -> tuple[bool, float]:
+    """How documents and answers sort: by score, None lowest."""
+    return (obj.score is not None, obj.score or 0.0)
+
+
 def _table_text(df: Any) -> str:
     """The text a table's id hashes.
 
@@ -399,7 +404,7 @@ class Document(_Schema):
         """Documents sort by score (None lowest), so `sorted(documents, reverse=True)` puts the best first."""
         if not isinstance(other, Document):
             return NotImplemented
-        return (self.score is not None, self.score or 0.0) < (other.score is not None, other.score or 0.0)
+        return _score_order(self) < _score_order(other)
 
     def __repr__(self) -> str:
         text = str(self.content)
@@ -520,7 +525,7 @@ class Answer(_Schema):
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Answer):
             return NotImplemented
-        return (self.score is not None, self.score or 0.0) < (other.score is not None, other.score or 0.0)
+        return _score_order(self) < _score_order(other)
 
 
 class Label(_Schema):

@@ -19,7 +19,6 @@ builds (config never imports this module).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -149,7 +148,6 @@ class Pipeline:
 
         matches = self.get_nodes_by_class(BaseDocumentStore)
         if not matches:
-            matches = []
             for retriever in self.get_nodes_by_class(BaseRetriever):
                 store = getattr(retriever, "document_store", None)
                 if store is not None and all(store is not m for m in matches):
@@ -280,7 +278,6 @@ class Pipeline:
 
     def save_to_yaml(self, path: str | os.PathLike, return_defaults: bool = False) -> None:
         """Haystack 1.x's name for `save`: write this pipeline to a YAML file."""
-        _check_return_defaults(return_defaults)
         self.save(path, return_defaults=return_defaults)
 
     @classmethod
@@ -329,11 +326,7 @@ class Pipeline:
 
         YAML text, an open stream or a dict work too, as they do for `load`.
         """
-        if isinstance(path, (str, os.PathLike)) and not _looks_like_yaml_text(path):
-            from hayrick.pipelines.config import read_config_file
-
-            path = read_config_file(path)  # type: ignore[assignment]  # a missing file: FileNotFoundError
-        return cls.load(path, pipeline_name, overwrite_with_env_variables, strict_version_check)  # type: ignore[arg-type]
+        return cls.load(path, pipeline_name, overwrite_with_env_variables, strict_version_check)
 
     @classmethod
     def load_from_config(
@@ -358,23 +351,13 @@ class Pipeline:
         self, pipeline_variable_name: str = "pipeline", generate_imports: bool = True, add_comment: bool = False
     ) -> str:
         """Python code that builds this pipeline (Haystack 1.x's `to_code`)."""
-        from hayrick.pipelines.utils import CODE_GEN_DEFAULT_COMMENT, generate_code
-
-        return generate_code(
-            self.get_config(), pipeline_variable_name=pipeline_variable_name, generate_imports=generate_imports,
-            comment=CODE_GEN_DEFAULT_COMMENT if add_comment else None,
-        )
+        return self._code(pipeline_variable_name, generate_imports, add_comment, add_pipeline_cls_import=True)
 
     def to_notebook_cell(
         self, pipeline_variable_name: str = "pipeline", generate_imports: bool = True, add_comment: bool = True
     ) -> None:
         """Put `to_code()` into the next cell of a Jupyter notebook (logs a warning outside a notebook)."""
-        from hayrick.pipelines.utils import CODE_GEN_DEFAULT_COMMENT, generate_code
-
-        code = generate_code(
-            self.get_config(), pipeline_variable_name=pipeline_variable_name, generate_imports=generate_imports,
-            comment=CODE_GEN_DEFAULT_COMMENT if add_comment else None, add_pipeline_cls_import=False,
-        )
+        code = self._code(pipeline_variable_name, generate_imports, add_comment, add_pipeline_cls_import=False)
         try:
             get_ipython().set_next_input(code)  # type: ignore[name-defined]  # noqa: F821
         except NameError:
@@ -383,6 +366,16 @@ class Pipeline:
             logging.getLogger(__name__).warning(
                 "Could not create notebook cell. Make sure you're running in a notebook environment."
             )
+
+    def _code(
+        self, pipeline_variable_name: str, generate_imports: bool, add_comment: bool, add_pipeline_cls_import: bool
+    ) -> str:
+        from hayrick.pipelines.utils import CODE_GEN_DEFAULT_COMMENT, generate_code
+
+        return generate_code(
+            self.get_config(), pipeline_variable_name=pipeline_variable_name, generate_imports=generate_imports,
+            comment=CODE_GEN_DEFAULT_COMMENT if add_comment else None, add_pipeline_cls_import=add_pipeline_cls_import,
+        )
 
     def draw(self, path: str | os.PathLike = "pipeline.png") -> Path:
         """Draw the graph to a PNG file (matplotlib) and return its path."""
@@ -401,13 +394,6 @@ def _check_return_defaults(return_defaults: Any) -> None:
             f"return_defaults must be True or False, got {return_defaults!r}. To name the pipeline, pass "
             "pipeline_name= by keyword (get_config(pipeline_name='indexing'), save(path, pipeline_name=...))."
         )
-
-
-def _looks_like_yaml_text(source: str | os.PathLike) -> bool:
-    """A str with a line break or a mapping (`version: ...`) is YAML text, not a path."""
-    if not isinstance(source, str) or os.path.exists(source):
-        return False
-    return "\n" in source or (":" in source and not re.match(r"^[A-Za-z]:[\\/]", source))  # not C:\\...
 
 
 def _root_inputs(**values: Any) -> dict[str, Any]:

@@ -58,6 +58,7 @@ logger = logging.getLogger(__name__)
 #: "ignore", this package's version, or a Haystack 1.26 version (files Haystack 1.26 saved).
 CONFIG_VERSION = "1.0"
 _HAYSTACK_VERSION = re.compile(r"1\.26(\.\d+)?(rc\d+)?")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\pipelines\qa.yml is a path, not YAML text
 _TOP_KEYS = ("version", "components", "pipelines")
 _COMPONENT_KEYS = ("name", "type", "params")
 _PIPELINE_KEYS = ("name", "nodes")
@@ -70,8 +71,10 @@ def read_config(source: str | os.PathLike | IO[str]) -> dict[str, Any]:
     if hasattr(source, "read"):
         return _parse_yaml(source.read(), getattr(source, "name", "<stream>"))  # type: ignore[union-attr]
     if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and (os.path.exists(source) or ":" not in source)
-    ):
+        isinstance(source, str)
+        and "\n" not in source
+        and (os.path.exists(source) or ":" not in source or _WINDOWS_DRIVE.match(source))
+    ):  # a path; a str with a line break or a mapping (`version: ...`) is YAML text
         return read_config_file(source)
     if isinstance(source, str):
         return _parse_yaml(source, "<text>")
@@ -410,11 +413,6 @@ def validate_config(
 
 
 # ------------------------------------------------------------------------------ saving
-def pipeline_to_config(pipeline: Any, pipeline_name: str = "query", return_defaults: bool = False) -> dict[str, Any]:
-    """The config dict of one pipeline."""
-    return pipelines_to_config({pipeline_name: pipeline}, return_defaults=return_defaults)
-
-
 def pipelines_to_config(
     pipelines: Mapping[str, Any], return_defaults: bool = False, strict: bool = False
 ) -> dict[str, Any]:

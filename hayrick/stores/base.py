@@ -164,7 +164,7 @@ class BaseDocumentStore(BaseComponent):
         return [
             self.query(q, filters=f, top_k=top_k, index=index, scale_score=scale_score,
                        all_terms_must_match=all_terms_must_match)
-            for q, f in zip(queries, filters_per_query(len(queries), filters))
+            for q, f in zip(queries, filters_per_query(len(queries), filters, f"{type(self).__name__}.query_batch"))
         ]
 
     def query_by_embedding_batch(
@@ -181,7 +181,7 @@ class BaseDocumentStore(BaseComponent):
         return [
             self.query_by_embedding(e, filters=f, top_k=top_k, index=index, return_embedding=return_embedding,
                                     scale_score=scale_score)
-            for e, f in zip(embs, filters_per_query(len(embs), filters))
+            for e, f in zip(embs, filters_per_query(len(embs), filters, f"{type(self).__name__}.query_by_embedding_batch"))
         ]
 
     def query_by_embedding(
@@ -374,20 +374,23 @@ def _validated(items: Iterable[Any], cls: Any, name: str, singular: str, accepte
 
 
 def filters_per_query(
-    n: int, filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None
+    n: int,
+    filters: Mapping[str, Any] | list[Mapping[str, Any] | None] | None,
+    owner: str = "query_batch",
+    error: type[Exception] = DocumentStoreError,
 ) -> list[Mapping[str, Any] | None]:
     """The filters of each of `n` queries: a list gives one per query, a dict (or None) applies to all.
 
     Raises:
-        DocumentStoreError: a list of filters is not as long as the queries.
+        error: a list of filters is not as long as the queries (the message names `owner`).
     """
-    if isinstance(filters, list):
-        if len(filters) != n:
-            raise DocumentStoreError(
-                f"{len(filters)} filters for {n} queries: give one filter dict per query, or one dict for all."
-            )
-        return filters
-    return [filters] * n
+    if not isinstance(filters, list):
+        return [filters] * n
+    if len(filters) != n:
+        raise error(
+            f"{owner}: {len(filters)} filters for {n} queries; give one filter dict for all queries or one per query."
+        )
+    return filters
 
 
 def label_filter_view(label: Label) -> dict[str, Any]:

@@ -28,7 +28,7 @@ import numpy as np
 
 from hayrick._checks import check_int
 from hayrick.errors import DocumentStoreError
-from hayrick.schema import Document, Label
+from hayrick.schema import Document, Label, _jsonable
 from hayrick.stores.base import (
     BaseDocumentStore,
     DuplicatePolicy,
@@ -379,7 +379,8 @@ class InMemoryDocumentStore(BaseDocumentStore):
                     name = f"embeddings-{n}.npy"
                     np.save(folder / name, np.vstack([d.embedding for d in embedded]), allow_pickle=False)
                     state["embeddings"][index] = {"file": name, "ids": [d.id for d in embedded]}
-        (folder / "store.json").write_text(json.dumps(state, ensure_ascii=False, default=_numpy_scalar), encoding="utf-8")
+        text = json.dumps(state, ensure_ascii=False, default=_jsonable)  # numpy init params: embedding_dim=np.int64(384)
+        (folder / "store.json").write_text(text, encoding="utf-8")
         return folder
 
     @classmethod
@@ -404,10 +405,3 @@ class InMemoryDocumentStore(BaseDocumentStore):
         for index, rows in state["labels"].items():
             store.write_labels([Label.from_dict(row) for row in rows], index=index)
         return store
-
-
-def _numpy_scalar(value: Any) -> Any:
-    """JSON for a numpy scalar among the init parameters (`embedding_dim=np.int64(384)`)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -88,14 +88,9 @@ class BaseRetriever(BaseComponent):
         Raises:
             ComponentError: a list of filters is not as long as `queries`.
         """
-        if not isinstance(filters, list):
-            return [filters] * len(queries)
-        if len(filters) != len(queries):
-            raise ComponentError(
-                f"{type(self).__name__}.retrieve_batch: {len(filters)} filters for {len(queries)} queries; "
-                "give one filter dict for all queries or one per query."
-            )
-        return filters
+        from hayrick.stores.base import filters_per_query
+
+        return filters_per_query(len(queries), filters, f"{type(self).__name__}.retrieve_batch", ComponentError)
 
     def run(
         self,
