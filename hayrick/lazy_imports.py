@@ -39,7 +39,8 @@ _NEEDS_TORCH_FIRST = {"inference"}
 _PACKAGES = {
     "faiss": "faiss-cpu",
     "psycopg2": "psycopg2-binary",
-    "markdown_it": "markdown-it-py",
+    "bs4": "beautifulsoup4",
+    "magic": "python-magic",
     "sentence_transformers": "sentence-transformers",
     "sqlalchemy": "sqlalchemy>=2",
 }
@@ -59,7 +60,7 @@ def require(module: str, *, owner: str, extra: str | None = None, package: str |
     """Import `module` and return it; if it is missing, raise an `ImportError` that says what to install.
 
     Args:
-        module: the import name (`"faiss"`, `"markdown_it"`).
+        module: the import name (`"faiss"`, `"bs4"`).
         owner: what needs it, for the message (`"FAISSDocumentStore"`, `"valid_languages"`).
         extra: the hayrick extra that installs it, if any.
         package: the PyPI name, where it is not the import name (known ones are filled in).

@@ -9,9 +9,15 @@ Data flow, as in Haystack 1.x:
 - the root passes the inputs of `Pipeline.run` (`query`, `documents`, ...);
 - a node with one predecessor receives that predecessor's outputs, which are the
   inputs it received updated with what it returned (so `query` flows through);
-- a join node (several predecessors) receives the root inputs plus
-  `inputs=[outputs of each predecessor that ran]`; a node whose `run()` takes `inputs`
-  but has one predecessor receives that predecessor's outputs and `inputs=[them]`;
+- nodes run in Haystack 1.x's order: a queue that starts at the root, appends each node's
+  successors as it runs, and takes the first queued node none of whose ancestors are queued;
+- a join node (several predecessors) receives `inputs=[outputs of each predecessor that ran]`, in
+  the order they ran, plus the other keys of those outputs (for a key several of them hold, the
+  first to run wins); a node whose `run()` takes `inputs` but has one predecessor receives that
+  predecessor's outputs and `inputs=[them]`;
+- every node sees `root_node` ("Query" or "File");
+- a node may return the edge "output_dead_end" (as `FileTypeClassifier(raise_on_error=False)`
+  does for unsupported files): no successor runs;
 - a successor runs only if its predecessor took the edge it hangs on (or `output_all`);
 - the result is the root inputs updated with the outputs of each node that ran and
   none of whose successors ran, in execution order.
@@ -42,7 +48,7 @@ class PlannedNode:
         self.name = name
         self.type_name = type(component).__name__
         self.method: Callable[..., Any] = component.run_batch if batch else component.run
-        self.preds = tuple((source, graph.edges[source, name]["label"]) for source in _ordered_inputs(graph, name))
+        self.preds = tuple((source, graph.edges[source, name]["label"]) for source in graph.predecessors(name))
         self.successors = tuple(graph.successors(name))
         names, takes_all = accepted_parameters(self.method)
         required = required_parameters(self.method)
@@ -60,24 +66,48 @@ class PlannedNode:
 
 
 _DEAD_END = frozenset({"output_all"})
+#: The edge a node returns to stop its branch (no successor hangs on it).
+DEAD_END_EDGE = "output_dead_end"
 
 
 class ExecutionPlan:
-    """The nodes of a graph in topological order, ready to run (`batch` selects run_batch)."""
+    """The nodes of a graph in Haystack 1.x's execution order, ready to run (`batch` selects run_batch).
+
+    Each node's `preds` are listed in that order too, so a join receives its `inputs` in the
+    order its predecessors ran.
+    """
 
     def __init__(self, graph: nx.DiGraph, batch: bool = False):
         self.root = root_of(graph)
-        order = list(nx.topological_sort(graph))
+        order = haystack_order(graph, self.root)
+        position = {name: i for i, name in enumerate(order)}
         self.nodes = [PlannedNode(n, graph.nodes[n]["component"], graph, batch) for n in order if n != self.root]
+        for node in self.nodes:
+            node.preds = tuple(sorted(node.preds, key=lambda pred: position[pred[0]]))
         self.signatures = {node.name: node.signature for node in self.nodes}
         self.method_name = "run_batch" if batch else "run"
 
 
-def _ordered_inputs(graph: nx.DiGraph, name: str) -> list[str]:
-    """Predecessors in the order the node's `inputs` list names them."""
-    from hayrick.pipelines.graph import parse_input
+def haystack_order(graph: nx.DiGraph, root: str | None) -> list[str]:
+    """The nodes in the order Haystack 1.x's run queue executes them when every edge is taken.
 
-    return [parse_input(text)[0] for text in graph.nodes[name]["inputs"]]
+    The queue starts with the root; the first queued node none of whose ancestors is queued
+    runs next, and its successors (in the order they were connected) join the end of the queue.
+    Nodes not reachable from the root come last, in topological order.
+    """
+    if root is None:
+        return list(nx.topological_sort(graph))
+    ancestors = {name: nx.ancestors(graph, name) for name in graph}
+    queue: dict[str, None] = {root: None}
+    order: list[str] = []
+    while queue:
+        name = next(n for n in queue if ancestors[n].isdisjoint(queue))
+        del queue[name]
+        order.append(name)
+        for successor in graph.successors(name):
+            queue.setdefault(successor, None)
+    ran = set(order)
+    return order + [n for n in nx.topological_sort(graph) if n not in ran]
 
 
 def execute(
@@ -85,6 +115,8 @@ def execute(
 ) -> dict[str, Any]:
     """Run every node of `plan` that its predecessors route to, and assemble the result."""
     routed = route_params(params, plan.signatures)
+    if plan.root is not None:
+        root_inputs = {**root_inputs, "root_node": plan.root}
     outputs: dict[str, dict[str, Any]] = {plan.root: root_inputs}  # type: ignore[dict-item]
     taken: dict[str, str] = {plan.root: "output_1"}  # type: ignore[dict-item]
     ran: list[PlannedNode] = []
@@ -94,7 +126,11 @@ def execute(
         if not arrivals:
             continue
         if node.is_join:
-            state = {**root_inputs, "inputs": arrivals}
+            state = {}
+            for arrival in arrivals:  # the first to arrive wins, as in Haystack 1.x
+                for key, value in arrival.items():
+                    state.setdefault(key, value)
+            state["inputs"] = arrivals
         elif node.wants_inputs:  # a join-capable node with one predecessor gets both forms
             state = {**arrivals[0], "inputs": arrivals}
         else:
@@ -134,7 +170,7 @@ def execute(
                 node.type_name,
             )
         out, edge = result
-        if edge not in node.edges and node.edges != _DEAD_END:  # a 0-edge node: whatever it returns leads nowhere
+        if edge not in node.edges and edge != DEAD_END_EDGE and node.edges != _DEAD_END:  # a 0-edge node: whatever it returns leads nowhere
             raise NodeError(
                 f"Node '{node.name}' ({node.type_name}) returned edge {edge!r}; valid edges are "
                 f"{', '.join(sorted(node.edges))}. Set outgoing_edges on the class to add edges.",

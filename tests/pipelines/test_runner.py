@@ -42,16 +42,17 @@ def test_chain_passes_outputs_along_and_keeps_root_inputs():
     assert result["params"] == {}
 
 
-def test_diamond_join_receives_each_branch_in_input_order():
+def test_diamond_join_receives_each_branch_in_the_order_they_ran():
     p = Pipeline()
     p.add_node(KeywordDocuments(TEXTS[:2]), "Left", ["Query"])
     p.add_node(KeywordDocuments(TEXTS[1:]), "Right", ["Query"])
     p.add_node(MergeDocuments(), "Join", ["Right", "Left"])
     result = p.run(query="the screen")
     contents = [d.content for d in result["documents"]]
-    # Right first (as listed in inputs), then Left without the duplicate "screen is bright".
-    assert contents == ["the screen is bright", "reading books is easy on this screen", "the battery lasts long"]
-    assert result["trace"] == ("Right", "Left", "Join")
+    # As in Haystack 1.x: Left ran first (it was added first), so it comes first, whatever the inputs' order.
+    assert contents == ["the screen is bright", "the battery lasts long", "reading books is easy on this screen"]
+    assert result["trace"] == ("Left", "Right", "Join")
+    assert result["root_node"] == "Query"
     assert result["query"] == "the screen"
 
 

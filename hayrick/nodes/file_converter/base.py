@@ -39,6 +39,16 @@ MetaArg = dict[str, Any] | Sequence[dict[str, Any] | None] | None
 #: Show a progress bar only when converting at least this many files.
 PROGRESS_BAR_MIN_FILES = 20
 
+#: Typographic ligatures `run()` expands (Haystack 1.x's list; IPA letters such as "ɪ" are not ligatures).
+KNOWN_LIGATURES: dict[str, str] = {
+    # Latin
+    "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st",
+    "Ǳ": "DZ", "ǲ": "Dz", "ǳ": "dz", "Ǆ": "DŽ", "ǅ": "Dž", "ǆ": "dž",
+    "Ꜩ": "Tz", "ꜩ": "tz", "🙰": "et", "℔": "lb", "ᵫ": "ue", "Ĳ": "IJ", "ĳ": "ij", "ꝏ": "oo",
+    # Armenian
+    "ﬓ": "մն", "ﬔ": "մե", "ﬕ": "մի", "ﬖ": "վն", "ﬗ": "մխ",
+}  # fmt: skip
+
 
 class BaseConverter(BaseComponent):
     """Base class of file converters: implement `convert()`, get `run()` and `run_batch()`.
@@ -107,14 +117,16 @@ class BaseConverter(BaseComponent):
             ValueError: the file cannot be read in this format.
         """
 
-    def run(
+    def run(  # type: ignore[override]
         self,
         file_paths: FilePath | Sequence[FilePath],
         meta: MetaArg = None,
         remove_numeric_tables: bool | None = None,
+        known_ligatures: dict[str, str] | None = None,
         valid_languages: list[str] | None = None,
         encoding: str | None = None,
         id_hash_keys: list[str] | None = None,
+        raise_on_failure: bool = True,
     ) -> tuple[dict[str, Any], str]:
         """Convert every file of `file_paths`; returns `({"documents": [...]}, "output_1")`.
 
@@ -123,10 +135,17 @@ class BaseConverter(BaseComponent):
             meta: one dict for every file, or a list with one dict (or None) per file.
             remove_numeric_tables, valid_languages, encoding, id_hash_keys: override the
                 converter's settings for this call.
+            known_ligatures: ligatures to expand in the text, `{"ﬁ": "fi"}` (default:
+                `KNOWN_LIGATURES`; `{}` keeps them). As in Haystack 1.x, the document ids are those
+                of the text before the expansion.
+            raise_on_failure: with False, a file that cannot be converted is skipped and named in a
+                warning, and the other files are converted.
         """
         documents = self.convert_files(
             file_paths,
             meta,
+            known_ligatures=known_ligatures,
+            raise_on_failure=raise_on_failure,
             remove_numeric_tables=remove_numeric_tables,
             valid_languages=valid_languages,
             encoding=encoding,
@@ -139,9 +158,11 @@ class BaseConverter(BaseComponent):
         file_paths: FilePath | Sequence[FilePath] | Sequence[Sequence[FilePath]],
         meta: MetaArg | Sequence[MetaArg] = None,
         remove_numeric_tables: bool | None = None,
+        known_ligatures: dict[str, str] | None = None,
         valid_languages: list[str] | None = None,
         encoding: str | None = None,
         id_hash_keys: list[str] | None = None,
+        raise_on_failure: bool = True,
     ) -> tuple[dict[str, Any], str]:
         """Like `run()`; a list of lists of paths gives a list of lists of documents.
 
@@ -150,9 +171,11 @@ class BaseConverter(BaseComponent):
         """
         options = {
             "remove_numeric_tables": remove_numeric_tables,
+            "known_ligatures": known_ligatures,
             "valid_languages": valid_languages,
             "encoding": encoding,
             "id_hash_keys": id_hash_keys,
+            "raise_on_failure": raise_on_failure,
         }
         if isinstance(file_paths, (str, os.PathLike)) or not all(
             isinstance(group, (list, tuple)) for group in file_paths
@@ -172,20 +195,37 @@ class BaseConverter(BaseComponent):
         return {"documents": documents}, "output_1"
 
     def convert_files(
-        self, file_paths: FilePath | Sequence[FilePath], meta: MetaArg = None, **options: Any
+        self,
+        file_paths: FilePath | Sequence[FilePath],
+        meta: MetaArg = None,
+        known_ligatures: dict[str, str] | None = None,
+        raise_on_failure: bool = True,
+        **options: Any,
     ) -> list[Document]:
         """Convert several files (the work behind `run()`); `options` go to `convert()`."""
         paths = [file_paths] if isinstance(file_paths, (str, os.PathLike)) else list(file_paths)
         metas = self._align_meta(paths, meta)
         show = self.progress_bar and len(paths) >= PROGRESS_BAR_MIN_FILES
         documents: list[Document] = []
+        failed: list[str] = []
         for path, file_meta in tqdm(
             list(zip(paths, metas, strict=True)),
             desc=f"Converting ({type(self).__name__})",
             unit="files",
             disable=not show,
         ):
-            documents.extend(self.convert(path, meta=file_meta, **options))
+            try:
+                documents.extend(self.convert(path, meta=file_meta, **options))
+            except Exception as error:
+                if raise_on_failure:
+                    raise
+                logger.debug("%s: converting %s failed: %s", type(self).__name__, path, error)
+                failed.append(os.fspath(path))
+        if failed:
+            logger.warning("Conversion of the following file paths failed: %s", ",".join(failed))
+        ligatures = KNOWN_LIGATURES if known_ligatures is None else known_ligatures
+        if ligatures:
+            documents = [expand_ligatures(doc, ligatures) for doc in documents]
         return documents
 
     def _align_meta(self, paths: list[Any], meta: MetaArg) -> list[dict[str, Any] | None]:
@@ -236,14 +276,21 @@ class BaseConverter(BaseComponent):
         file_path: FilePath,
         remove_numeric_tables: bool | None = None,
         valid_languages: list[str] | None = None,
+        split_lines: bool = True,
     ) -> str:
-        """Apply `remove_numeric_tables` page by page and check the language; returns the text."""
-        if remove_numeric_tables if remove_numeric_tables is not None else self.remove_numeric_tables:
-            text = "\f".join(_drop_numeric_lines(page) for page in text.split("\f"))
+        """Apply `remove_numeric_tables` page by page and check the language; returns the text.
+
+        With `split_lines` (as Haystack 1.x's text and PDF converters) each page is cut into lines
+        (`str.splitlines`) and joined again with "\\n": line ends become "\\n" and a page's final
+        line end goes, so the text, and the document id, are the ones Haystack computes.
+        """
+        drop_tables = remove_numeric_tables if remove_numeric_tables is not None else self.remove_numeric_tables
+        if drop_tables or split_lines:
+            text = "\f".join(_clean_page(page, drop_tables) for page in text.split("\f"))
         languages = valid_languages if valid_languages is not None else self.valid_languages
         if languages and not self.validate_language(text, languages):
             logger.warning(
-                "The language of %s is not one of %s. The file may have been decoded with the wrong encoding.",
+                "The language for %s is not one of %s. The file may not have been decoded in the correct text format.",
                 os.fspath(file_path),
                 languages,
             )
@@ -261,13 +308,24 @@ class BaseConverter(BaseComponent):
             return False
 
 
-def _drop_numeric_lines(page: str) -> str:
+def _clean_page(page: str, drop_tables: bool) -> str:
+    """The lines of `page` joined by "\\n", without those of numeric tables when `drop_tables`."""
     kept = []
-    for line in page.split("\n"):
-        words = line.split()
-        digits = [w for w in words if any(c.isdigit() for c in w)]
-        if words and len(digits) / len(words) > 0.4 and not line.strip().endswith("."):
-            continue
+    for line in page.splitlines():
+        if drop_tables:
+            words = line.split()
+            digits = [w for w in words if any(c.isdigit() for c in w)]
+            if words and len(digits) / len(words) > 0.4 and not line.strip().endswith("."):
+                continue
         kept.append(line)
     return "\n".join(kept)
 
+
+def expand_ligatures(document: Document, ligatures: dict[str, str]) -> Document:
+    """`document` with `ligatures` expanded in its text, keeping its id (as Haystack 1.x does)."""
+    content = document.content
+    if not isinstance(content, str) or not any(ligature in content for ligature in ligatures):
+        return document
+    for ligature, letters in ligatures.items():
+        content = content.replace(ligature, letters)
+    return document.model_copy(update={"content": content})

@@ -1,9 +1,8 @@
-"""`MarkdownConverter`: Markdown files to plain-text documents, with markdown-it-py."""
+"""`MarkdownConverter`: Markdown files to plain-text documents, as Haystack 1.x converts them."""
 
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from typing import Any
 
@@ -17,21 +16,18 @@ from hayrick.nodes.preprocessing.cleaning import relocate_headlines
 from hayrick.schema import Document
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_HTML_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]*>")
-_CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "table_open"})
-_CONTAINER_ENDS = frozenset({"bullet_list_close", "ordered_list_close", "table_close"})
+_PRE = re.compile(r"<pre>(.*?)</pre>", re.DOTALL)
+_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class MarkdownConverter(BaseConverter):
     """Converts a Markdown file into one plain-text `Document`.
 
-    Markup is dropped: headings, paragraphs and block quotes become paragraphs separated by a
-    blank line; each list item becomes a line (without its bullet or number); a table becomes
-    one line per row with cells separated by a tab; links keep their text, images their alt
-    text; raw HTML keeps its text without tags (scripts, styles and comments dropped). Code
-    blocks are kept as they are unless `remove_code_snippets` (inline code is always kept: it is
-    part of its sentence; Haystack 1.x dropped it too).
+    The text is Haystack 1.x's: the Markdown is rendered to HTML (python-markdown, fenced code
+    blocks on) and the text of that HTML is kept (BeautifulSoup): markup is dropped, links keep
+    their text, lists keep one item per line, tables stay as their `| ... |` lines, and with
+    `remove_code_snippets` code blocks and inline code are dropped.
 
     YAML front matter (between `---` lines at the top) is never part of the text; with
     `add_frontmatter_to_meta=True` its keys go into the document's meta (dates as ISO strings).
@@ -64,7 +60,8 @@ class MarkdownConverter(BaseConverter):
         add_frontmatter_to_meta: bool = False,
         encoding: str = "utf-8",
     ) -> None:
-        require("markdown_it", owner="MarkdownConverter")
+        require("markdown", owner="MarkdownConverter")
+        require("bs4", owner="MarkdownConverter", package="beautifulsoup4")
         super().__init__(
             remove_numeric_tables=remove_numeric_tables,
             valid_languages=valid_languages,
@@ -104,7 +101,7 @@ class MarkdownConverter(BaseConverter):
         front, body = split_front_matter(source, strict=add_front, where=f"{owner}: {str(file_path)!r}")
         remove_code = self.remove_code_snippets if remove_code_snippets is None else remove_code_snippets
         text, headlines = markdown_to_text(body, remove_code_snippets=remove_code)
-        cleaned = self.clean_text(text, file_path, remove_numeric_tables, valid_languages)
+        cleaned = self.clean_text(text, file_path, remove_numeric_tables, valid_languages, split_lines=False)
         doc_meta = self.file_meta(file_path, meta)
         if add_front:
             doc_meta.update(front)
@@ -152,77 +149,26 @@ def _plain(value: Any) -> Any:
 
 
 def markdown_to_text(markdown: str, remove_code_snippets: bool = False) -> tuple[str, list[dict[str, Any]]]:
-    """Plain text of `markdown` and its headlines (`headline`, `start_idx`, 0-based `level`)."""
-    parser = _parser()
-    blocks: list[tuple[str, int | None]] = []  # (text, heading level or None)
-    lines: list[str] | None = None  # lines of the list or table being read
-    row: list[str] | None = None
-    depth = 0
-    level: int | None = None
+    """Plain text of `markdown` and its headlines (`headline`, `start_idx`, 0-based `level`), as Haystack 1.x.
 
-    def add(text: str) -> None:
-        if row is not None:
-            row.append(text)
-        elif lines is not None:
-            lines.append(text)
-        else:
-            blocks.append((text, level))
-
-    for token in parser.parse(markdown):
-        kind = token.type
-        if kind in _CONTAINERS:
-            depth += 1
-            lines = [] if lines is None else lines
-        elif kind in _CONTAINER_ENDS:
-            depth -= 1
-            if depth == 0 and lines is not None:
-                blocks.append(("\n".join(line for line in lines if line), None))
-                lines = None
-        elif kind == "tr_open":
-            row = []
-        elif kind == "tr_close" and row is not None and lines is not None:
-            lines.append("\t".join(row))
-            row = None
-        elif kind == "heading_open":
-            level = int(token.tag[1:]) - 1
-        elif kind == "heading_close":
-            level = None
-        elif kind == "inline":
-            add(_inline_text(token.children or []).strip())
-        elif kind in ("fence", "code_block"):
-            if not remove_code_snippets:
-                add(token.content.rstrip("\n"))
-        elif kind == "html_block":
-            add(_HTML_TAG.sub("", _HTML_HIDDEN.sub("", token.content)).strip())
+    The Markdown becomes HTML (python-markdown with fenced code blocks), code blocks and inline
+    code are dropped with `remove_code_snippets`, and the text is that of the HTML (BeautifulSoup).
+    """
+    to_html = require("markdown", owner="MarkdownConverter").markdown
+    bs4 = require("bs4", owner="MarkdownConverter", package="beautifulsoup4")
+    html = to_html(markdown, extensions=["fenced_code"])
+    if remove_code_snippets:
+        html = _PRE.sub(" ", html)
+        html = _CODE.sub(" ", html)
+    soup = bs4.BeautifulSoup(html, "html.parser")
     parts: list[str] = []
     headlines: list[dict[str, Any]] = []
     length = 0
-    for text, heading in blocks:
-        if not text:
-            continue
-        if parts:
-            length += 2  # the "\n\n" between blocks
-        if heading is not None:
-            headlines.append({"headline": text, "start_idx": length, "level": heading})
-        parts.append(text)
-        length += len(text)
-    return "\n\n".join(parts), headlines
-
-
-def _inline_text(children: list[Any]) -> str:
-    out = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            out.append("\n")
-        elif child.type == "image":
-            out.append(child.content)  # the alt text
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> Any:
-    """One CommonMark parser with tables, built on first use (parsing does not change it)."""
-    return require("markdown_it", owner="MarkdownConverter").MarkdownIt("commonmark").enable("table")
-
+    for node in soup.descendants:
+        if node.name in _HEADINGS:
+            headlines.append({"headline": node.get_text(), "start_idx": length, "level": int(node.name[1]) - 1})
+        elif isinstance(node, bs4.NavigableString):
+            text = node.get_text()
+            parts.append(text)
+            length += len(text)
+    return "".join(parts), headlines

@@ -13,9 +13,10 @@ from hayrick.schema import Document
 class TextConverter(BaseConverter):
     """Reads a plain-text file into one `Document`.
 
-    The text is kept as it is, except that Windows and old Mac line ends become "\\n" and a
-    UTF-8 byte-order mark is dropped. Form feeds ("\\f") stay: they are page breaks to
-    `PreProcessor`. A file that is not valid in `encoding` is an error that names the file and
+    The text is kept as it is, except that line ends become "\\n", the last line end of each
+    page goes (as in Haystack 1.x, so document ids match Haystack's) and a UTF-8 byte-order mark
+    is dropped. Form feeds ("\\f") stay: they are page breaks to `PreProcessor` (Haystack 1.x's
+    TextConverter dropped them). A file that is not valid in `encoding` is an error that names the file and
     the `encoding` option (bytes are never dropped silently).
 
     Args:

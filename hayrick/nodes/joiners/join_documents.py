@@ -72,28 +72,63 @@ class JoinNode(BaseComponent):
             raise NodeError(f"{type(self).__name__}: inputs must be a non-empty list of predecessor outputs, got {inputs!r:.80}.")
         lists = []
         for i, item in enumerate(inputs):
-            if not isinstance(item, dict) or self.key not in item:
+            if not isinstance(item, dict) or (self.key not in item and len(inputs) > 1):
                 found = sorted(item) if isinstance(item, dict) else type(item).__name__
                 raise NodeError(
                     f"{type(self).__name__}: input {i} has no {self.key!r} (it has {found}); every node joined must "
                     f"output {self.key}."
                 )
-            lists.append(item[self.key] or [])
+            lists.append(item.get(self.key) or [])  # one input without them: nothing to join, as in Haystack
         return lists
 
     @abstractmethod
     def join(self, results: list[list[Any]], top_k_join: int | None = None) -> list[Any]:
         """One list from several (one per input, in input order)."""
 
-    def run(self, inputs: list[dict[str, Any]], top_k_join: int | None = None) -> tuple[dict, str]:
-        return {self.key: self.join(self._lists(inputs), top_k_join)}, "output_1"
+    def run(  # type: ignore[override]
+        self,
+        inputs: list[dict[str, Any]] | None = None,
+        query: str | None = None,
+        file_paths: list[str] | None = None,
+        labels: Any = None,
+        documents: list[Document] | None = None,
+        meta: Any = None,
+        answers: list[Any] | None = None,
+        top_k_join: int | None = None,
+    ) -> tuple[dict, str]:
+        """Join the `inputs` (the outputs of the nodes feeding this one, in the order they ran).
 
-    def run_batch(self, inputs: list[dict[str, Any]], top_k_join: int | None = None) -> tuple[dict, str]:
+        Returns `({key: joined, "labels": inputs[0]["labels"]}, "output_1")`, plus `root_node`
+        when the first input has it (as Haystack 1.x). Without `inputs` (a join fed by the root
+        alone) the `documents` or `answers` given are joined as the one input.
+        """
+        if not inputs:
+            inputs = [{"query": query, "file_paths": file_paths, "labels": labels, "documents": documents,
+                       "meta": meta, "answers": answers}]  # fmt: skip
+        joined = self.join(self._lists(inputs), top_k_join)
+        return self._output(inputs, joined), "output_1"
+
+    def run_batch(  # type: ignore[override]
+        self,
+        inputs: list[dict[str, Any]] | None = None,
+        queries: list[str] | None = None,
+        file_paths: list[Any] | None = None,
+        labels: Any = None,
+        documents: list[Any] | None = None,
+        meta: Any = None,
+        params: dict | None = None,
+        debug: bool | None = None,
+        answers: list[Any] | None = None,
+        top_k_join: int | None = None,
+    ) -> tuple[dict, str]:
         """Join per query: each input holds one list per query (a flat list is joined as one query)."""
+        if not inputs:
+            inputs = [{"queries": queries, "file_paths": file_paths, "labels": labels, "documents": documents,
+                       "meta": meta, "answers": answers}]  # fmt: skip
         lists = self._lists(inputs)
         nested = [all(isinstance(x, list) for x in result) and len(result) > 0 for result in lists]
         if not any(nested):
-            return {self.key: self.join(lists, top_k_join)}, "output_1"
+            return self._output(inputs, self.join(lists, top_k_join)), "output_1"
         sizes = {len(result) for result, is_nested in zip(lists, nested) if is_nested}
         if not all(nested) or len(sizes) != 1:
             raise NodeError(
@@ -101,7 +136,14 @@ class JoinNode(BaseComponent):
                 f"({[len(r) for r in lists]}); join the outputs of nodes that ran the same batch."
             )
         n = sizes.pop()
-        return {self.key: [self.join([result[q] for result in lists], top_k_join) for q in range(n)]}, "output_1"
+        joined = [self.join([result[q] for result in lists], top_k_join) for q in range(n)]
+        return self._output(inputs, joined), "output_1"
+
+    def _output(self, inputs: list[dict[str, Any]], joined: Any) -> dict[str, Any]:
+        output = {self.key: joined, "labels": inputs[0].get("labels")}
+        if "root_node" in inputs[0]:
+            output["root_node"] = inputs[0]["root_node"]
+        return output
 
     def _finish(self, items: list[Any], top_k_join: int | None, score: Callable[[Any], float | None]) -> list[Any]:
         check_int(top_k_join, "top_k_join", owner=type(self).__name__, allow_none=True, error=NodeError)
@@ -125,7 +167,8 @@ class JoinDocuments(JoinNode):
         - `concatenate`: every document once, with the best score it got.
         - `merge`: a document's score is the weighted sum of its scores (a missing score counts 0).
         - `reciprocal_rank_fusion`: a document's score is the sum over inputs of
-          `weight * n_inputs / (61 + rank)` (rank 0-based; equal weights give `1 / (61 + rank)`).
+          `weight * 61 / (61 + rank)` (rank 0-based), so a document ranked first by every input
+          scores 1.0 (Haystack 1.x's normalisation).
 
     Args:
         join_mode: `concatenate`, `merge` or `reciprocal_rank_fusion`.
@@ -166,5 +209,7 @@ class JoinDocuments(JoinNode):
                     else:
                         gain = weight * len(results) / (RRF_K + rank)
                     scores[doc.id] = (scores.get(doc.id) or 0.0) + gain
+            if self.join_mode == "reciprocal_rank_fusion":  # first in every input scores 1.0
+                scores = {doc_id: score / (len(results) / RRF_K) for doc_id, score in scores.items()}
         joined = [doc.model_copy(update={"score": scores[doc_id]}) for doc_id, doc in first.items()]
         return self._finish(joined, top_k_join, lambda d: d.score)

@@ -62,11 +62,14 @@ def test_merge_is_the_weighted_sum_of_scores():
 
 def test_reciprocal_rank_fusion_as_haystack():
     joined = JoinDocuments(join_mode="reciprocal_rank_fusion").join([A, B])
-    expected = {"a": 1 / 61 + 1 / 63, "b": 1 / 62 + 1 / 61, "c": 1 / 63, "d": 1 / 62}
+    # Haystack 1.x's scores, normalised so that first place in every input scores 1.0
+    expected = {"a": (1 / 61 + 1 / 63) * 61 / 2, "b": (1 / 62 + 1 / 61) * 61 / 2, "c": 61 / 63 / 2, "d": 61 / 62 / 2}
     assert {d.content: d.score for d in joined} == pytest.approx(expected)
     assert ids(joined) == ["b", "a", "d", "c"]
     weighted = JoinDocuments(join_mode="reciprocal_rank_fusion", weights=[1, 3]).join([A, B])
-    assert {d.content: d.score for d in weighted}["d"] == pytest.approx(0.75 * 2 / 62)
+    assert {d.content: d.score for d in weighted}["d"] == pytest.approx(0.75 * 61 / 62)
+    both_first = JoinDocuments(join_mode="reciprocal_rank_fusion").join([[A[0]], [A[0]]])
+    assert both_first[0].score == pytest.approx(1.0)
     assert ids(JoinDocuments(join_mode="reciprocal_rank_fusion", top_k_join=2).join([A, B])) == ["b", "a"]
     assert ids(JoinDocuments(join_mode="reciprocal_rank_fusion").join([A, B], top_k_join=1)) == ["b"]
 
@@ -145,4 +148,4 @@ def test_hybrid_search_yaml_with_minilm(repo_root, monkeypatch, minilm_path, one
     assert result["documents"][0].content == "The battery lasts a whole week."  # found by meaning alone
     assert len(result["documents"]) == 2
     scores = [d.score for d in result["documents"]]
-    assert scores == sorted(scores, reverse=True) and scores[0] <= 2 / 61
+    assert scores == sorted(scores, reverse=True) and scores[0] <= 1.0

@@ -69,8 +69,8 @@ def test_each_type_takes_its_converter_and_meets_the_preprocessor(corpus):
         ("Paris is in France.", "paris.TXT"),
     ]
     assert [(d.content, d.meta["page"]) for d in docs["pdf"]] == [("Rome is in Italy.", 1), ("It is old.", 2)]
-    assert [d.content for d in docs["md"]] == ["Oslo", "Oslo is in Norway."]
-    assert docs["md"][1].meta["headlines"] == [{"headline": "Oslo", "start_idx": None, "level": 0}]
+    assert [d.content for d in docs["md"]] == ["Oslo\nOslo is in Norway."]
+    assert docs["md"][0].meta["headlines"] == [{"headline": "Oslo", "start_idx": 0, "level": 0}]
     for kind, documents in docs.items():
         assert all(d.meta["kind"] == kind and d.meta["file_path"] and "_source_id" in d.meta for d in documents)
 

@@ -23,8 +23,9 @@ class FilesSeen(BaseComponent):
 
 def test_default_init():
     classifier = FileTypeClassifier()
-    assert classifier.supported_types == ["txt", "pdf", "md", "docx", "html"]
-    assert classifier.outgoing_edges == 5 == FileTypeClassifier.outgoing_edges
+    assert classifier.supported_types == ["txt", "pdf", "md", "docx", "html", "media"]
+    assert classifier.outgoing_edges == 6 == FileTypeClassifier.outgoing_edges
+    assert classifier.raise_on_error is True and classifier.full_analysis is False
     assert classifier.init_parameters == {}
 
 
@@ -47,11 +48,11 @@ def test_invalid_init(types, message):
 def test_edges_follow_supported_types_case_insensitively():
     classifier = FileTypeClassifier(supported_types=["pdf", "TXT", ".md"])
     assert classifier.outgoing_edges == 3
-    assert classifier.run(file_paths=["a.pdf", "B.PDF"]) == ({"file_paths": ["a.pdf", "B.PDF"]}, "output_1")
+    assert classifier.run(file_paths=["a.pdf", "B.PDF"]) == ({"file_paths": [Path("a.pdf"), Path("B.PDF")]}, "output_1")
     assert classifier.run(file_paths=[Path("notes.txt")])[1] == "output_2"
     assert classifier.run(file_paths="readme.MD")[1] == "output_3"
     assert FileTypeClassifier._calculate_outgoing_edges({"supported_types": ["a", "b"]}) == 2
-    assert FileTypeClassifier._calculate_outgoing_edges({}) == 5
+    assert FileTypeClassifier._calculate_outgoing_edges({}) == 6
 
 
 def test_multi_dot_extensions_prefer_the_longest_match():
@@ -59,14 +60,18 @@ def test_multi_dot_extensions_prefer_the_longest_match():
     assert classifier.get_type("backup.tar.gz") == "tar.gz" and classifier.get_type("log.gz") == "gz"
 
 
-def test_mixed_unsupported_missing_and_empty():
+def test_mixed_unsupported_missing_and_empty(tmp_path):
     classifier = FileTypeClassifier()
     with pytest.raises(ValueError, match=r"2 types in one run \(txt: a.txt; pdf: b.pdf\).*pass one type per run"):
         classifier.run(file_paths=["a.txt", "b.pdf"])
     with pytest.raises(ValueError, match=r"type 'xlsx' \('sheet.xlsx'\) are not supported.*txt, pdf, md, docx, html"):
         classifier.run(file_paths=["sheet.xlsx"])
-    with pytest.raises(ValueError, match=r"'README' has no file extension"):
+    with pytest.raises(FileNotFoundError, match=r"README"):  # no extension: the content must tell
         classifier.run(file_paths=["README"])
+    unknown = tmp_path / "blob"
+    unknown.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ValueError, match=r"blob.*(unknown|not supported)"):
+        classifier.run(file_paths=[unknown])
     with pytest.raises(ValueError, match=r"file_paths is empty"):
         classifier.run(file_paths=[])
     with pytest.raises(TypeError, match=r"must be a str or a Path, got int"):
@@ -80,9 +85,9 @@ def test_group_by_type_helps_with_mixed_folders():
 
 def test_run_batch_routes_groups_of_one_type():
     classifier = FileTypeClassifier()
-    assert classifier.run_batch(file_paths=["a.md", "b.md"]) == ({"file_paths": ["a.md", "b.md"]}, "output_3")
+    assert classifier.run_batch(file_paths=["a.md", "b.md"]) == ({"file_paths": [Path("a.md"), Path("b.md")]}, "output_3")
     out, edge = classifier.run_batch(file_paths=[["a.pdf"], ["b.pdf", "c.pdf"]])
-    assert edge == "output_2" and out["file_paths"] == [["a.pdf"], ["b.pdf", "c.pdf"]]
+    assert edge == "output_2" and out["file_paths"] == [[Path("a.pdf")], [Path("b.pdf"), Path("c.pdf")]]
     with pytest.raises(ValueError, match=r"groups of file_paths have different types \(pdf, txt\)"):
         classifier.run_batch(file_paths=[["a.pdf"], ["b.txt"]])
 
