@@ -23,20 +23,14 @@ import re
 
 #: Words (lower case, without their final ".") after which "." never ends a sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(
-    """
-    mr mrs ms mx dr prof sr jr st rev hon gen col lt sgt capt cmdr adm gov sen pres supt messrs mme mlle
-    e.g i.e cf vs viz approx ca al ibid resp incl esp dept
-    """.split()
+    ["mr", "mrs", "ms", "mx", "dr", "prof", "sr", "jr", "st", "rev", "hon", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov", "sen", "pres", "supt", "messrs", "mme", "mlle", "e.g", "i.e", "cf", "vs", "viz", "approx", "ca", "al", "ibid", "resp", "incl", "esp", "dept"]
 )
 #: Words after which "." does not end a sentence when a number follows ("Fig. 3", "No. 5", "Jan. 12").
 NUMBER_ABBREVIATIONS: frozenset[str] = frozenset(
-    """
-    fig figs no nos nr vol vols p pp eq eqs sec ch art ed eds
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    """.split()
+    ["fig", "figs", "no", "nos", "nr", "vol", "vols", "p", "pp", "eq", "eqs", "sec", "ch", "art", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 
-_END = re.compile(r"""(?P<punct>[.!?…]+)[\"'”’»)\]]*(?P<space>\s+)""")  # noqa: RUF001
+_END = re.compile(r"""(?P<punct>[.!?…]+)[\"'”’»)\]]*(?P<space>\s+)""")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$")  # U.S, a.m, e.g (final "." already removed)
 
@@ -66,6 +60,20 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def haystack_sentences(text: str) -> list[str]:
+    """The sentences of `text` as Haystack 1.x's PreProcessor cuts them: each with the whitespace after it.
+
+    The first holds the whitespace before it too, and the whitespace at the end of `text` is
+    dropped, so `"".join(haystack_sentences(text)) == text.rstrip()`.
+    """
+    spans = split_sentences(text)
+    if not spans:
+        return []
+    starts = [0] + [start for start, _ in spans[1:]]
+    ends = [*starts[1:], len(text.rstrip())]
+    return [text[a:b] for a, b in zip(starts, ends)]
+
+
 def split_passages(text: str) -> list[tuple[int, int]]:
     """`(start, end)` of each passage of `text`: the blocks between blank lines, without surrounding whitespace."""
     spans, position = [], 0
@@ -81,7 +89,7 @@ def _is_abbreviation(text: str, dot: int, number_follows: bool) -> bool:
     start = dot
     while start > 0 and not text[start - 1].isspace():
         start -= 1
-    word = text[start:dot].lstrip("\"'“‘«([{").lower()  # noqa: RUF001 (typographic quotes on purpose)
+    word = text[start:dot].lstrip("\"'“‘«([{").lower()
     if not word:
         return False
     if len(word) == 1 and word.isalpha():

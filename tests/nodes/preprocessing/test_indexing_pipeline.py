@@ -8,7 +8,11 @@ import pytest
 
 from hayrick import Pipeline
 from hayrick.errors import NodeError
-from hayrick.nodes.file_converter import MarkdownConverter, PDFToTextConverter, TextConverter
+from hayrick.nodes.file_converter import (
+    MarkdownConverter,
+    PDFToTextConverter,
+    TextConverter,
+)
 from hayrick.nodes.preprocessing import PreProcessor
 from hayrick.nodes.routing import FileTypeClassifier
 from tests.nodes.file_converter.pdf_helpers import write_pdf
@@ -64,15 +68,15 @@ def index(p: Pipeline, corpus: dict[str, list[Path]]) -> dict[str, list]:
 def test_each_type_takes_its_converter_and_meets_the_preprocessor(corpus):
     docs = index(build(), corpus)
     assert [(d.content, d.meta["name"]) for d in docs["txt"]] == [
-        ("Berlin is in Germany.", "berlin.txt"),
+        ("Berlin is in Germany. ", "berlin.txt"),
         ("It is big.", "berlin.txt"),
         ("Paris is in France.", "paris.TXT"),
     ]
-    assert [(d.content, d.meta["page"]) for d in docs["pdf"]] == [("Rome is in Italy.", 1), ("It is old.", 2)]
+    assert [(d.content.strip(), d.meta["page"]) for d in docs["pdf"]] == [("Rome is in Italy.", 1), ("It is old.", 2)]
     assert [d.content for d in docs["md"]] == ["Oslo\nOslo is in Norway."]
     assert docs["md"][0].meta["headlines"] == [{"headline": "Oslo", "start_idx": 0, "level": 0}]
     for kind, documents in docs.items():
-        assert all(d.meta["kind"] == kind and d.meta["file_path"] and "_source_id" in d.meta for d in documents)
+        assert all(d.meta["kind"] == kind and d.meta["file_path"] and "_split_id" in d.meta for d in documents)
 
 
 def test_the_same_pipeline_from_yaml_and_back(corpus, tmp_path):
@@ -94,6 +98,6 @@ def test_run_batch_keeps_one_group_per_entry(corpus):
     txt = corpus["txt"]
     result = build().run_batch(file_paths=[[txt[0]], [txt[1]]])
     assert [[d.content for d in group] for group in result["documents"]] == [
-        ["Berlin is in Germany.", "It is big."],
+        ["Berlin is in Germany. ", "It is big."],
         ["Paris is in France."],
     ]

@@ -27,10 +27,13 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def assert_offsets(source: Document, splits: list[Document]) -> None:
+def assert_in_order(source: str, splits: list[Document]) -> None:
+    """Each split is a piece of `source`, and they come in the order of the text."""
+    cursor = 0
     for split in splits:
-        offset = split.meta["_split_offset"]
-        assert source.content[offset : offset + len(split.content)] == split.content
+        found = source.find(split.content, cursor)
+        assert found >= 0, split.content
+        cursor = found
 
 
 def test_default_init():
@@ -39,6 +42,7 @@ def test_default_init():
     assert processor.clean_whitespace and processor.clean_empty_lines and not processor.clean_header_footer
     assert processor.split_respect_sentence_boundary and processor.max_chars_check == 10_000
     assert processor.remove_substrings == [] and not processor.add_page_number
+    assert processor.tokenizer == "tiktoken" and processor.language == "en"
     assert processor.init_parameters == {}
 
 
@@ -46,13 +50,14 @@ def test_default_init():
     ("kwargs", "message"),
     [
         ({"split_overlap": 10, "split_length": 10}, r"split_overlap \(10\) must be smaller than split_length \(10\)"),
-        ({"split_by": "paragraph"}, r"split_by must be one of 'word', 'sentence', 'passage' or None.*'paragraph'"),
+        ({"split_by": "paragraph"}, r"split_by must be one of 'token', 'word', 'sentence', 'passage', 'page' or None.*'paragraph'"),
         ({"split_length": 0}, r"split_length must be a positive int, got 0"),
         ({"split_length": True}, r"split_length must be a positive int, got True"),
         ({"split_overlap": -1}, r"split_overlap must be an int >= 0"),
         ({"remove_substrings": "footer"}, r"remove_substrings must be a list of strings.*\['footer'\]"),
         ({"max_chars_check": 0}, r"max_chars_check must be a positive int"),
         ({"split_lenght": 10}, r"unexpected keyword argument 'split_lenght'"),
+        ({"language": 7}, r"language must be an ISO 639-1 code"),
     ],
 )
 def test_invalid_init(kwargs, message):
@@ -68,7 +73,7 @@ def test_invalid_run_time_settings_are_value_errors():
 def test_clean_whitespace_empty_lines_and_substrings():
     doc = Document("  Hello   world  \n\n\n\n  second line \fpage two  \n", meta={"k": 1})
     cleaned = PreProcessor(remove_substrings=["world"]).clean(doc)
-    assert cleaned.content == "Hello\n\nsecond line\fpage two"
+    assert cleaned.content == "Hello   \n\nsecond line\fpage two"  # the substring goes last, as in Haystack 1.x
     assert cleaned.id == doc.id and cleaned.meta == {"k": 1}
     assert doc.content.startswith("  Hello")  # the input is not changed
     untouched = PreProcessor(clean_whitespace=False, clean_empty_lines=False).clean(doc)
@@ -97,46 +102,51 @@ def test_split_by_word_respects_sentences_and_length():
     splits = PreProcessor(split_length=20).process([Document(TEXT)])
     assert len(splits) > 1
     assert all(words(s.content) <= 20 for s in splits)
-    assert all(re.search(r"[.!]$", s.content) for s in splits)  # each split ends at a sentence end
-    assert " ".join(s.content for s in splits).split() == TEXT.split()  # nothing lost, nothing repeated
+    assert all(re.search(r"[.!]\s*$", s.content) for s in splits)  # each split ends at a sentence end
+    assert "".join(s.content for s in splits) == TEXT  # nothing lost, nothing repeated, whitespace kept
     assert [s.meta["_split_id"] for s in splits] == list(range(len(splits)))
-    assert_offsets(Document(TEXT), splits)
 
 
 def test_split_by_word_with_sentence_overlap():
     splits = PreProcessor(split_length=20, split_overlap=8).process([Document(TEXT)])
+    assert_in_order(TEXT, splits)
     for left, right in itertools.pairwise(splits):
-        assert right.meta["_split_offset"] <= left.meta["_split_offset"] + len(left.content)  # they overlap or touch
-        assert right.meta["_split_offset"] > left.meta["_split_offset"]  # and move forward
-    assert_offsets(Document(TEXT), splits)
+        shared = [o for o in left.meta["_split_overlap"] if o["doc_id"] == right.id]
+        back = [o for o in right.meta["_split_overlap"] if o["doc_id"] == left.id]
+        assert len(shared) == len(back) == 1  # whole sentences are shared with each neighbour
+        (a, b), (c, d) = shared[0]["range"], back[0]["range"]
+        assert left.content[a:b] == right.content[c:d] and c == 0
 
 
 def test_split_by_word_without_sentence_boundary():
     doc = Document("one two three four five six seven eight nine ten")
     splits = PreProcessor(split_length=4, split_overlap=1, split_respect_sentence_boundary=False).process([doc])
     assert [s.content for s in splits] == ["one two three four", "four five six seven", "seven eight nine ten"]
-    assert [s.meta["_split_offset"] for s in splits] == [0, 14, 28]
+    assert splits[1].meta["_split_overlap"] == [
+        {"doc_id": splits[0].id, "range": (0, 3)},  # Haystack's ranges leave out the last character
+        {"doc_id": splits[2].id, "range": (14, 18)},
+    ]
 
 
 def test_split_by_sentence_and_passage():
     sentences = PreProcessor(split_by="sentence", split_length=2, split_overlap=1).process([Document(TEXT)])
     assert (
         sentences[0].content
-        == "Berlin is the capital of Germany. It has 3.7 million inhabitants, e.g. more than Hamburg."
+        == "Berlin is the capital of Germany. It has 3.7 million inhabitants, e.g. more than Hamburg. "
     )
     assert sentences[1].content.startswith("It has 3.7 million")
     passages = PreProcessor(split_by="passage", split_length=1).process([Document(TEXT)])
     assert [p.content.split()[0] for p in passages] == ["Berlin", "Paris", "Rome"]
+    assert "\n\n".join(p.content for p in passages) == TEXT
     for splits in (sentences, passages):
-        assert_offsets(Document(TEXT), splits)
+        assert_in_order(TEXT, splits)
 
 
 def test_split_meta_copies_source_meta_and_names_the_source():
     source = Document(TEXT, meta={"name": "capitals.txt", "tags": ["geo"]})
     splits = PreProcessor(split_by="passage", split_length=1).process([source])
     for index, split in enumerate(splits):
-        assert split.meta["name"] == "capitals.txt" and split.meta["_source_id"] == source.id
-        assert split.meta["_split_id"] == index
+        assert split.meta == {"name": "capitals.txt", "tags": ["geo"], "_split_id": index}
     splits[0].meta["tags"].append("changed")
     assert source.meta["tags"] == ["geo"]
 
@@ -150,9 +160,10 @@ def test_page_numbers():
     doc = Document("Page one text.\fPage two text.\fPage three text.")
     splits = PreProcessor(split_by="sentence", split_length=1, add_page_number=True).process([doc])
     assert [s.meta["page"] for s in splits] == [1, 2, 3]
-    later = Document("First.\fSecond.", meta={"page": 5})
-    splits = PreProcessor(split_by="sentence", split_length=1, add_page_number=True).process([later])
-    assert [s.meta["page"] for s in splits] == [5, 6]
+    pages = PreProcessor(split_by="page", split_length=1, add_page_number=True).process([doc])
+    assert [(s.content, s.meta["page"]) for s in pages] == [
+        ("Page one text.", 1), ("Page two text.", 2), ("Page three text.", 3)
+    ]  # fmt: skip
 
 
 def test_max_chars_check_cuts_long_splits_with_a_warning(caplog):
@@ -160,8 +171,8 @@ def test_max_chars_check_cuts_long_splits_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
         splits = PreProcessor(max_chars_check=10).process([doc])
     assert [s.content for s in splits] == ["x" * 10, "x" * 10, "x" * 5]
-    assert [s.meta["_split_offset"] for s in splits] == [0, 10, 20]
-    assert "max_chars_check=10" in caplog.text
+    assert splits[0].id == Document("x" * 25).id and splits[1].id == Document("x" * 10, id_hash_keys=["content"]).id  # as Haystack
+    assert "where the maximum length should be 10" in caplog.text
 
 
 def test_headlines_follow_the_splits():
@@ -215,7 +226,7 @@ def test_run_run_batch_and_inputs():
     st.integers(min_value=0, max_value=11),
     st.booleans(),
 )
-def test_offsets_point_into_the_source(tokens, split_by, length, overlap, respect):
+def test_splits_cover_the_text_in_order_and_overlaps_agree(tokens, split_by, length, overlap, respect):
     overlap = min(overlap, length - 1)
     text = " ".join(tokens).replace("home. It", "home.\n\nIt")
     source = Document(text)
@@ -229,7 +240,16 @@ def test_offsets_point_into_the_source(tokens, split_by, length, overlap, respec
     assert processor.clean(source).content == text  # cleaning changes nothing here
     splits = processor.process([source])
     assert splits and all(s.content for s in splits)
-    assert_offsets(source, splits)
+    assert_in_order(text, splits)
+    for i, split in enumerate(splits):  # each recorded overlap names text that a neighbour holds too
+        neighbours = splits[max(i - 1, 0) : i] + splits[i + 1 : i + 2]
+        for record in split.meta.get("_split_overlap", []):
+            a, b = record["range"]
+            assert any(
+                other.id == record["doc_id"] and split.content[a:b] == other.content[c:d]
+                for other in neighbours
+                for c, d in (o["range"] for o in other.meta["_split_overlap"] if o["doc_id"] == split.id)
+            )
 
 
 def test_save_load_round_trip():
@@ -268,4 +288,4 @@ def test_in_a_pipeline_after_a_retriever_with_params():
     result = p.run(query="capital of Italy")
     assert [d.content.split()[0] for d in result["documents"]] == ["Berlin", "Paris", "Rome", "Madrid"]
     result = p.run(query="capital of Italy", params={"PreProcessor": {"split_by": "sentence", "split_length": 1}})
-    assert result["documents"][0].content == "Berlin is the capital of Germany."
+    assert result["documents"][0].content == "Berlin is the capital of Germany. "
