@@ -54,6 +54,34 @@ def answered_labels(multilabel: MultiLabel) -> list[Label]:
     return [label for label in multilabel.labels if not label.no_answer and label.answer is not None]
 
 
+#: The id of an empty document: a label on one names no gold document (Haystack 1.x leaves it out too).
+EMPTY_DOCUMENT_ID = Document("").id
+
+
+def gold_document_labels(multilabel: MultiLabel, id_field: str | None = None) -> list[Label]:
+    """The labels whose document is a gold document: those with an answer, and (as in Haystack 1.x)
+    document-search labels, which have no answer at all (`answer=None`). No-answer labels (an empty
+    answer) are left out, and so are labels on an empty document (unless `id_field` names it)."""
+    return [
+        label
+        for label in multilabel.labels
+        if (label.answer is None or not label.no_answer) and (id_field is not None or label.document.id != EMPTY_DOCUMENT_ID)
+    ]
+
+
+def _custom_id(document: Document, field: str, strict: bool = False) -> str:
+    """`document.meta[field]` as a str: the id `custom_document_id_field` compares ("" when missing, or
+    with `strict` a KeyError naming the field)."""
+    if field in document.meta:
+        return str(document.meta[field])
+    if strict:
+        raise KeyError(
+            f"custom_document_id_field={field!r}: gold document {document.id} has no meta[{field!r}]; give every "
+            "label's document that meta field, or leave custom_document_id_field out."
+        )
+    return ""
+
+
 def collapse(text: str) -> str:
     """Lower case with whitespace collapsed: the form in which contexts are compared."""
     return " ".join(text.lower().split())
@@ -99,11 +127,11 @@ class GoldLabels:
     """The gold side of one query, prepared once for matching many documents and answers.
 
     Attributes:
-        labels: the answered labels (no-answer labels left out); indices below refer to them.
-        ids: per answered label, its document id.
-        answers: per answered label, its answer text.
-        all_answers: `multilabel.answers` ([""] for a no-answer query).
-        no_answer: whether every label is a no-answer (`multilabel.no_answer`).
+        labels: the gold-document labels (`gold_document_labels`); indices below refer to them.
+        ids: per label, its document id (or, with `id_field`, the document's `meta[id_field]`).
+        answers: per label, its answer text (None for a document-search label).
+        all_answers: the answer texts ([""] for a no-answer query).
+        no_answer: whether there are no gold labels (every label is a no-answer).
     """
 
     __slots__ = (
@@ -120,19 +148,22 @@ class GoldLabels:
         "no_answer",
     )  # fmt: skip
 
-    def __init__(self, multilabel: MultiLabel, cache: TextCache | None = None):
+    def __init__(self, multilabel: MultiLabel, cache: TextCache | None = None, id_field: str | None = None):
         self._cache = cache
-        self.labels = answered_labels(multilabel)
+        self.labels = gold_document_labels(multilabel, id_field)
         self.ids, self.answers = [], []
         self._by_id: dict[str, list[int]] = {}
         self._by_answer: dict[str, list[int]] = {}
         for i, label in enumerate(self.labels):
-            gold_id, answer = label.document.id, label.answer.answer  # type: ignore[union-attr]
+            gold_id = label.document.id if id_field is None else _custom_id(label.document, id_field, strict=True)
+            answer = label.answer.answer if label.answer is not None else None
             self.ids.append(gold_id)
             self.answers.append(answer)
             self._by_id.setdefault(gold_id, []).append(i)
-            self._by_answer.setdefault(answer.lower(), []).append(i)
-        self.all_answers = self.answers or [""]
+            if answer is not None:
+                self._by_answer.setdefault(answer.lower(), []).append(i)
+        texts = [a for a in self.answers if a is not None]
+        self.all_answers = texts if texts or self.labels else [""]
         self.no_answer = not self.labels
         self._contexts: list[tuple[str, str, str, list[int]]] | None = None
         self._plan: list[tuple[str, list[int], int | None]] | None = None
@@ -148,22 +179,29 @@ class GoldLabels:
         return [texts[gold_id] for gold_id in self.ids]
 
     @classmethod
-    def of(cls, multilabel: MultiLabel) -> GoldLabels:
+    def of(cls, multilabel: MultiLabel, id_field: str | None = None) -> GoldLabels:
         """The GoldLabels of `multilabel`, made once and kept on it: everything here depends on its
         labels alone (setting `multilabel.labels` drops it), so evaluating the same labels again
         (another retriever, another top_k) does not prepare them again."""
-        gold = multilabel.__dict__.get("_gold_labels")
+        key = "_gold_labels" if id_field is None else f"_gold_labels:{id_field}"
+        gold = multilabel.__dict__.get(key)
         if gold is None:
-            gold = multilabel.__dict__["_gold_labels"] = cls(multilabel)
+            gold = multilabel.__dict__[key] = cls(multilabel, id_field=id_field)
         return gold
+
+    @property
+    def raw_contexts(self) -> list[str]:
+        """Per label, its document's text as it is (Haystack's `gold_contexts`)."""
+        return [str(label.document.content) for label in self.labels]
 
     @property
     def spans(self) -> list[tuple[str, list[tuple[int, int]]]]:
         """Per answered label, its document id and answer spans in that document."""
         if self._spans is None:
             self._spans = [
-                (label.document.id, [(s.start, s.end) for s in label.answer.offsets_in_document or []])  # type: ignore[union-attr]
-                for label in self.labels
+                (gold_id, [(s.start, s.end) for s in label.answer.offsets_in_document or []])
+                for gold_id, label in zip(self.ids, self.labels)
+                if label.answer is not None
             ]
         return self._spans
 
@@ -221,16 +259,24 @@ class GoldLabels:
         return self.match_texts(ids, texts, cache, with_context)
 
     def match_texts(
-        self, ids: Sequence[str], texts: Sequence[str], cache: TextCache, with_context: bool = True
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        cache: TextCache,
+        with_context: bool = True,
+        match_ids: Sequence[str] | None = None,
     ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
         """`match_documents` for documents given as ids and lower-cased texts (`cache.lower_all`).
+
+        `match_ids` (e.g. `meta[custom_document_id_field]` of each document) are compared with the gold
+        ids instead of `ids`, which still key the cached texts.
 
         Each distinct gold answer is searched once per text, shortest first: an answer that contains
         a shorter gold answer is only searched where that one was found. The common cases (one
         distinct answer, one gold document) run as C-level maps over the texts.
         """
         n = len(ids)
-        by_id = list(map(self._by_id.get, ids, repeat(_NONE, n)))
+        by_id = list(map(self._by_id.get, ids if match_ids is None else match_ids, repeat(_NONE, n)))
         plan = self._plan if self._plan is not None else self._answer_plan()
         if len(plan) == 1:
             answer, idxs, _ = plan[0]
@@ -275,7 +321,7 @@ class GoldLabels:
             golds: Iterable[str] = self.all_answers
         else:
             wanted = set(document_ids)
-            golds = [a for a, gold_id in zip(self.answers, self.ids) if gold_id in wanted]
+            golds = [a for a, gold_id in zip(self.answers, self.ids) if gold_id in wanted and a is not None]
             if self.no_answer:
                 golds = [""]
         golds = list(golds)

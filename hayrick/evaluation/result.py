@@ -13,21 +13,24 @@ result.print_eval_report()
 Document nodes (retrievers, rankers) report `recall_single_hit`, `recall_multi_hit`, `precision`,
 `map`, `mrr` and `ndcg`, per query then averaged. `document_scope` says which retrieved documents
 count as relevant to a gold label: "document_id", "answer" (the gold answer text occurs in it),
-"context" (the gold document's text occurs in it), "document_id_or_answer" (the default, as in
-Haystack 1.x), "document_id_or_context" or "document_id_and_context".
+"context" (its text matches the gold document's: Haystack 1.x's fuzzy context matching, see
+`hayrick.evaluation.context_matching`), "document_id_or_answer" (the default, as in Haystack 1.x),
+"document_id_or_context" or "document_id_and_context". Context similarities are computed when first
+needed (a context scope, `result[node]`, `save`), with the `context_matching` settings of the eval.
 
 Answer nodes (readers) report `exact_match` and `f1` (best over the top-k answers), `exact_match_top_1`,
 `f1_top_1`, `top_n_accuracy` (share of queries with an answer among the top k whose span overlaps a
 gold span in the same document; exact match where offsets are missing) and, where computed, `sas`.
 `answer_scope` restricts which gold answers an answer may match: "any" (default), "document_id"
-(gold answers of its own document), "context" (its context lies in a gold document) or
+(gold answers of its own document), "context" (its context matches a gold document) or
 "document_id_and_context".
 
 `simulated_top_k_retriever=k` keeps the first k documents of each document node and, for answer
 nodes in integrated mode, only the answers taken from the first k documents the node read
 (as Haystack 1.x; a reader run on k documents could have ranked its answers differently).
-`simulated_top_k_reader=k` keeps the first k answers. Rows are saved as CSV, one file per node,
-with list columns as JSON text, and an `eval_result.json` index; nothing is pickled.
+`simulated_top_k_reader=k` keeps the first k answers. Rows are saved in Haystack 1.x's layout (one
+`<node>.csv` per node, Haystack's columns first, lists as Python literals; see `csv_layout`) with an
+`eval_result.json` index; `load` also reads the folders Haystack saved. Nothing is pickled.
 """
 
 from __future__ import annotations
@@ -49,25 +52,35 @@ ANSWER_SCOPES = ("any", "document_id", "context", "document_id_and_context")
 EVAL_MODES = ("integrated", "isolated")
 ANSWER_METRICS = ("exact_match", "f1", "exact_match_top_1", "f1_top_1", "top_n_accuracy")
 
-_COMMON = {"multilabel_id": str, "query": str, "node": str, "type": str, "eval_mode": str, "rank": int}
+_COMMON = {"multilabel_id": str, "query": str, "node": str, "type": str, "eval_mode": str, "rank": int, "filters": dict}
 COLUMNS: dict[str, dict[str, type]] = {
     "document": {
         **_COMMON, "document_id": str, "content": str, "score": float, "gold_document_ids": list,
         "gold_answers": list, "gold_id_match": int, "answer_match": int, "context_match": int,
-        "gold_id_matches": list, "answer_matches": list, "context_matches": list,
+        "gold_id_matches": list, "answer_matches": list, "context_matches": list, "gold_contexts": list,
+        "gold_contexts_similarity": list,
     },
     "answer": {
         **_COMMON, "answer": str, "score": float, "context": str, "document_ids": list, "offsets_in_document": list,
         "document_rank": int, "gold_answers": list, "gold_document_ids": list, "exact_match": float, "f1": float,
         "doc_exact_match": float, "doc_f1": float, "gold_id_match": int, "context_match": int, "span_match": int,
-        "sas": float,
+        "sas": float, "gold_contexts": list, "gold_contexts_similarity": list,
     },
 }  # fmt: skip
 INDEX_FILE = "eval_result.json"
 # Collected columns may hold, under PER_QUERY, one tuple per query: (rows, *values of
 # PER_QUERY_COLUMNS); the frame repeats each query's values over its rows.
 PER_QUERY = "__per_query__"
-PER_QUERY_COLUMNS = ("multilabel_id", "query", "node", "type", "eval_mode", "gold_document_ids", "gold_answers")
+PER_QUERY_COLUMNS = (
+    "multilabel_id", "query", "node", "type", "eval_mode", "gold_document_ids", "gold_answers", "gold_contexts",
+    "filters",
+)  # fmt: skip
+#: Columns a frame has only with `custom_document_id_field`.
+OPTIONAL_COLUMNS: dict[str, dict[str, type]] = {"document": {"custom_document_id": str}, "answer": {}}
+#: How texts are judged to be a gold document's text, unless `Pipeline.eval` says otherwise (as Haystack 1.x).
+DEFAULT_CONTEXT_MATCHING = {"min_length": 100, "boost_split_overlaps": True, "threshold": 65.0}
+#: The document scopes and answer scopes that need context matches.
+_CONTEXT_SCOPES = frozenset({"context", "document_id_or_context", "document_id_and_context"})
 
 
 def _pandas() -> Any:
@@ -90,20 +103,42 @@ class EvaluationResult(Mapping):
         >>> result.calculate_metrics(simulated_top_k_retriever=5)["Retriever"]["recall_single_hit"]
     """
 
-    def __init__(self, node_results: Mapping[str, Any] | None = None):
+    def __init__(self, node_results: Mapping[str, Any] | None = None, context_matching: Mapping[str, Any] | None = None):
         self.node_results: dict[str, Any] = dict(node_results or {})
+        self.context_matching: dict[str, Any] = {**DEFAULT_CONTEXT_MATCHING, **(context_matching or {})}
+        self._pending: set[str] = set()  # nodes whose context similarities are not computed yet
         for node, df in self.node_results.items():
             if "type" not in df.columns or df.empty or df["type"].iloc[0] not in COLUMNS:
                 raise ValueError(f"EvaluationResult: the DataFrame of node {node!r} needs rows with a 'type' column.")
+            if "gold_contexts_similarity" in df.columns and df["gold_contexts_similarity"].isna().any():
+                self._pending.add(node)
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, Mapping[str, list]], kinds: Mapping[str, str]) -> EvaluationResult:
+    def from_columns(
+        cls,
+        columns: Mapping[str, Mapping[str, list]],
+        kinds: Mapping[str, str],
+        context_matching: Mapping[str, Any] | None = None,
+    ) -> EvaluationResult:
         """Build from `{node: {column: values}}` (as `evaluate_pipeline` collects them).
 
-        For document nodes, empty `gold_id_match`, `answer_match` and `context_match` columns are
-        filled from the `*_matches` lists (1 where a list is not empty).
+        For document nodes, empty `gold_id_match` and `answer_match` columns are filled from the
+        `*_matches` lists (1 where a list is not empty). Context matches left out are computed
+        when first needed, with `context_matching` (`min_length`, `boost_split_overlaps`, `threshold`).
         """
-        return cls({node: _frame(cols, kinds[node]) for node, cols in columns.items()})
+        return cls({node: _frame(cols, kinds[node]) for node, cols in columns.items()}, context_matching)
+
+    def append(self, key: str, value: Any) -> None:
+        """Add the rows of DataFrame `value` to node `key`'s (Haystack 1.x's `EvaluationResult.append`)."""
+        if value is None or len(value) == 0:
+            return
+        pd = _pandas()
+        if key in self.node_results:
+            self.node_results[key] = pd.concat([self.node_results[key], value]).reset_index(drop=True)
+        else:
+            self.node_results[key] = value
+        if "gold_contexts_similarity" in value.columns and value["gold_contexts_similarity"].isna().any():
+            self._pending.add(key)
 
     # ------------------------------------------------------------------ mapping
     def __getitem__(self, node: str) -> Any:
@@ -111,7 +146,50 @@ class EvaluationResult(Mapping):
             raise KeyError(
                 f"No results for node {node!r}; nodes evaluated: {', '.join(self.node_results) or '(none)'}."
             )
+        self._complete(node)
         return self.node_results[node]
+
+    def _complete(self, node: str) -> None:
+        """Compute the context similarities of `node`'s rows (and `context_match(es)`) if still missing."""
+        if node not in self._pending:
+            return
+        from hayrick.evaluation.context_matching import (
+            normalize_white_space_and_case,
+            similarity_of_normalized,
+        )
+
+        df = self.node_results[node]
+        settings = self.context_matching
+        min_length, boost, threshold = settings["min_length"], settings["boost_split_overlaps"], settings["threshold"]
+        text_column = "content" if self.kind(node) == "document" else "context"
+        normalized: dict[str, str] = {}
+        scores: dict[tuple[str, str], float] = {}
+
+        def norm(text: Any) -> str:
+            text = text if isinstance(text, str) else str(text)
+            found = normalized.get(text)
+            if found is None:
+                found = normalized[text] = normalize_white_space_and_case(text)
+            return found
+
+        similarities, matches = [], []
+        for golds, sims, text in zip(df["gold_contexts"], df["gold_contexts_similarity"], df[text_column]):
+            if sims is None:
+                candidate = norm(text)
+                sims = []
+                for gold in golds:
+                    key = (norm(gold), candidate)
+                    score = scores.get(key)
+                    if score is None:
+                        score = scores[key] = similarity_of_normalized(key[0], candidate, min_length, boost)
+                    sims.append(score)
+            similarities.append(sims)
+            matches.append([i for i, score in enumerate(sims) if score > threshold])
+        df["gold_contexts_similarity"] = similarities
+        if "context_matches" in df.columns:
+            df["context_matches"] = matches
+        df["context_match"] = [int(bool(m)) for m in matches]
+        self._pending.discard(node)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.node_results)
@@ -124,11 +202,16 @@ class EvaluationResult(Mapping):
             return NotImplemented
         return list(self) == list(other) and all(self[node].equals(other[node]) for node in self)
 
+    def __contains__(self, node: object) -> bool:
+        return node in self.node_results
+
     __hash__ = None  # type: ignore[assignment]
 
     def kind(self, node: str) -> str:
         """ "document" (retriever-type) or "answer" (reader-type)."""
-        return str(self[node]["type"].iloc[0])
+        if node not in self.node_results:
+            self[node]  # the KeyError that names the nodes
+        return str(self.node_results[node]["type"].iloc[0])
 
     def __repr__(self) -> str:
         nodes = ", ".join(f"{n} ({self.kind(n)}, {len(df)} rows)" for n, df in self.node_results.items())
@@ -179,7 +262,9 @@ class EvaluationResult(Mapping):
         ):
             if not is_int(k, -1) or k == 0:
                 raise ValueError(f"{name} must be a positive int or -1 (no limit), got {k!r}.")
-        df = self[node]
+        if document_scope in _CONTEXT_SCOPES or answer_scope in ("context", "document_id_and_context"):
+            self._complete(node)
+        df = self.node_results[node]
         if self.kind(node) == "document":
             rows = df[df["eval_mode"] == eval_mode]
             if rows.empty:
@@ -267,52 +352,71 @@ class EvaluationResult(Mapping):
         print(self.report(n_wrong_examples, metrics_filter))
 
     # ------------------------------------------------------------------ storage
-    def save(self, out_dir: str | Path) -> Path:
-        """Write one CSV per node and `eval_result.json` (the index) to `out_dir`; returns the folder."""
+    def save(self, out_dir: str | Path, **to_csv_kwargs: Any) -> Path:
+        """Write one `<node>.csv` per node in Haystack 1.x's layout, and `eval_result.json` (the index).
+
+        Haystack's columns come first (Haystack 1.x's `EvaluationResult.load` reads the files), then
+        hayrick's. `to_csv_kwargs` go to `DataFrame.to_csv`. Returns the folder.
+        """
+        from hayrick.evaluation.csv_layout import write_node
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        index: dict[str, Any] = {"format": "hayrick-eval-result", "version": 1, "nodes": []}
+        index: dict[str, Any] = {
+            "format": "hayrick-eval-result", "version": 2, "context_matching": self.context_matching, "nodes": []
+        }  # fmt: skip
         used: set[str] = set()
-        for node, df in self.node_results.items():
-            stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", node) or "node"
+        for node in self.node_results:
+            self._complete(node)
+            stem = re.sub(r"[^A-Za-z0-9_. -]+", "_", node).strip(" .") or "node"
             name, i = f"{stem}.csv", 1
             while name.lower() in used:
                 i += 1
                 name = f"{stem}_{i}.csv"
             used.add(name.lower())
-            table = df.copy()
-            for column in table.columns:
-                if COLUMNS[self.kind(node)].get(column) is list:
-                    table[column] = [json.dumps(list(v), ensure_ascii=False) for v in table[column]]
-            table.to_csv(out / name, index=False)
+            write_node(self.node_results[node], self.kind(node), out / name, self.context_matching["threshold"],
+                       **to_csv_kwargs)  # fmt: skip
             index["nodes"].append({"node": node, "kind": self.kind(node), "file": name})
         (out / INDEX_FILE).write_text(json.dumps(index, indent=2, ensure_ascii=False), encoding="utf-8")
         return out
 
     @classmethod
-    def load(cls, load_dir: str | Path) -> EvaluationResult:
-        """Read what `save` wrote."""
-        pd = _pandas()
+    def load(cls, load_dir: str | Path, **read_csv_kwargs: Any) -> EvaluationResult:
+        """Read what `save` wrote, or the `<node>.csv` files Haystack 1.x's `EvaluationResult.save` wrote.
+
+        Haystack's files get hayrick's columns (derived from Haystack's) and keep their own.
+        `read_csv_kwargs` go to `pandas.read_csv`.
+
+        Raises:
+            FileNotFoundError: the folder holds neither `eval_result.json` nor `.csv` files.
+        """
+        from hayrick.evaluation.csv_layout import from_haystack, read_node
+
         folder = Path(load_dir)
         index_path = folder / INDEX_FILE
-        if not index_path.is_file():
-            raise FileNotFoundError(f"{index_path} not found: load the folder that EvaluationResult.save() wrote.")
-        index = json.loads(index_path.read_text(encoding="utf-8"))
+        if index_path.is_file():
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+            entries = [(e["node"], e["kind"], folder / e["file"]) for e in index["nodes"]]
+            settings = index.get("context_matching")
+            keep_extra = False
+        else:
+            files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".csv") if folder.is_dir() else []
+            if not files:
+                raise FileNotFoundError(
+                    f"No evaluation result in {folder}: it has neither {INDEX_FILE} nor .csv files. Load the folder "
+                    "that EvaluationResult.save() wrote."
+                )
+            entries = [(p.stem, None, p) for p in files]
+            settings, keep_extra = None, True
+        threshold = (settings or DEFAULT_CONTEXT_MATCHING)["threshold"]
         results = {}
-        for entry in index["nodes"]:
-            schema = COLUMNS[entry["kind"]]
-            df = pd.read_csv(folder / entry["file"], dtype=str, keep_default_na=False)
-            for column, kind in schema.items():
-                if column not in df.columns:
-                    continue
-                if kind is list:
-                    df[column] = [json.loads(v) if v else [] for v in df[column]]
-                elif kind is int:
-                    df[column] = df[column].astype("int64")
-                elif kind is float:
-                    df[column] = [float(v) if v != "" else math.nan for v in df[column]]
-            results[entry["node"]] = df
-        return cls(results)
+        for node, kind, path in entries:
+            df = read_node(path, **read_csv_kwargs)
+            if kind is None:
+                kinds = set(df["type"]) if "type" in df.columns else set()
+                kind = "answer" if "answer" in kinds or "answer" in df.columns else "document"
+            results[node] = from_haystack(df, COLUMNS[kind], kind, threshold, keep_extra)
+        return cls(results, settings)
 
 
 def _frame(columns: Mapping[str, list], kind: str) -> Any:
@@ -331,11 +435,22 @@ def _frame(columns: Mapping[str, list], kind: str) -> Any:
             repeated[name] = np.repeat(values, counts)
     n = len(columns["rank"]) if "rank" in columns else len(next(iter(columns.values()))) if columns else 0
     arrays = {}
-    for name, dtype in COLUMNS[kind].items():
+    schema = {**COLUMNS[kind], **{k: v for k, v in OPTIONAL_COLUMNS[kind].items() if k in columns}}
+    for name, dtype in schema.items():
         if name in repeated:
             arrays[name] = repeated[name]
             continue
         values = columns.get(name)
+        if values is None and name == "gold_contexts_similarity":  # computed when first needed
+            arrays[name] = np.full(n, None, dtype=object)
+            continue
+        if values is None and name == "context_matches":
+            arrays[name] = np.empty(n, dtype=object)
+            arrays[name][:] = [[] for _ in range(n)]
+            continue
+        if values is None and name == "context_match" and "context_matches" not in columns:
+            arrays[name] = np.zeros(n, dtype=np.int64)
+            continue
         if values is None and kind == "document" and name.endswith("_match") and name + "es" in columns:
             values = map(bool, columns[name + "es"])
         if values is None:

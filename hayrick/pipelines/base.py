@@ -218,21 +218,70 @@ class Pipeline:
     def eval(
         self,
         labels: list[Any],
+        documents: list[list[Any]] | None = None,
         params: dict[str, Any] | None = None,
         sas_model_name_or_path: str | None = None,
+        sas_batch_size: int = 32,
+        sas_use_gpu: bool = True,
         add_isolated_node_eval: bool = False,
+        custom_document_id_field: str | None = None,
+        context_matching_min_length: int = 100,
+        context_matching_boost_split_overlaps: bool = True,
+        context_matching_threshold: float = 65.0,
+        use_auth_token: str | bool | None = None,
     ) -> Any:
         """Run each label's query and judge every node: an `EvaluationResult` (see `hayrick.evaluation.result`).
 
         Args:
             labels: MultiLabels, one per query (`store.get_all_labels_aggregated()`); a label's filters apply.
+            documents: per label, the documents its query runs on (for pipelines that start with a reader).
             params: as for `run`, for every query.
             sas_model_name_or_path: a model for semantic answer similarity of the answers.
+            sas_batch_size, sas_use_gpu: how the SAS model runs (it runs where torch puts it).
             add_isolated_node_eval: also run reader-type nodes on the gold documents ("isolated" metrics).
+            custom_document_id_field: match documents to gold labels by this meta field (e.g. "name" for
+                file search) instead of by id.
+            context_matching_min_length, context_matching_boost_split_overlaps, context_matching_threshold:
+                when a text counts as a gold document's text (Haystack 1.x's fuzzy context matching; see
+                `hayrick.evaluation.context_matching`).
+            use_auth_token: accepted for Haystack 1.x compatibility (models load from local paths or the hub cache).
         """
         from hayrick.evaluation.pipeline_eval import evaluate_pipeline
 
-        return evaluate_pipeline(self, labels, params, sas_model_name_or_path, add_isolated_node_eval)
+        return evaluate_pipeline(
+            self, labels, params, sas_model_name_or_path, add_isolated_node_eval, documents=documents,
+            custom_document_id_field=custom_document_id_field, context_matching_min_length=context_matching_min_length,
+            context_matching_boost_split_overlaps=context_matching_boost_split_overlaps,
+            context_matching_threshold=context_matching_threshold, sas_batch_size=sas_batch_size, sas_use_gpu=sas_use_gpu,
+        )  # fmt: skip
+
+    def eval_batch(
+        self,
+        labels: list[Any],
+        documents: list[list[Any]] | None = None,
+        params: dict[str, Any] | None = None,
+        sas_model_name_or_path: str | None = None,
+        sas_batch_size: int = 32,
+        sas_use_gpu: bool = True,
+        add_isolated_node_eval: bool = False,
+        custom_document_id_field: str | None = None,
+        context_matching_min_length: int = 100,
+        context_matching_boost_split_overlaps: bool = True,
+        context_matching_threshold: float = 65.0,
+        use_auth_token: str | bool | None = None,
+    ) -> Any:
+        """`eval` with all queries in one `run_batch` call (as Haystack 1.x, labels' filters are not applied)."""
+        from hayrick.evaluation.pipeline_eval import evaluate_pipeline
+
+        if add_isolated_node_eval:
+            params = {**(params or {}), "add_isolated_node_eval": True}
+        return evaluate_pipeline(
+            self, labels, params, sas_model_name_or_path, add_isolated_node_eval, documents=documents,
+            custom_document_id_field=custom_document_id_field, context_matching_min_length=context_matching_min_length,
+            context_matching_boost_split_overlaps=context_matching_boost_split_overlaps,
+            context_matching_threshold=context_matching_threshold, batch=True, sas_batch_size=sas_batch_size,
+            sas_use_gpu=sas_use_gpu,
+        )  # fmt: skip
 
     def _plan(self, batch: bool) -> ExecutionPlan:
         plan = self._plans.get(batch)

@@ -102,9 +102,37 @@ class BaseStandardPipeline:
         """Python code that builds the pipeline (see `Pipeline.to_code`)."""
         return self.pipeline.to_code(pipeline_variable_name, generate_imports, add_comment)
 
-    def eval(self, labels: list[Any], params: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    def eval(
+        self,
+        labels: list[Any],
+        params: dict[str, Any] | None = None,
+        sas_model_name_or_path: str | None = None,
+        sas_batch_size: int = 32,
+        sas_use_gpu: bool = True,
+        add_isolated_node_eval: bool = False,
+        custom_document_id_field: str | None = None,
+        context_matching_min_length: int = 100,
+        context_matching_boost_split_overlaps: bool = True,
+        context_matching_threshold: float = 65.0,
+    ) -> Any:
         """Evaluate on `labels` (see `Pipeline.eval`)."""
-        return self.pipeline.eval(labels=labels, params=params, **kwargs)
+        return self.pipeline.eval(labels=labels, params=params, **_eval_options(locals()))
+
+    def eval_batch(
+        self,
+        labels: list[Any],
+        params: dict[str, Any] | None = None,
+        sas_model_name_or_path: str | None = None,
+        sas_batch_size: int = 32,
+        sas_use_gpu: bool = True,
+        add_isolated_node_eval: bool = False,
+        custom_document_id_field: str | None = None,
+        context_matching_min_length: int = 100,
+        context_matching_boost_split_overlaps: bool = True,
+        context_matching_threshold: float = 65.0,
+    ) -> Any:
+        """Evaluate on `labels` with one `run_batch` call (see `Pipeline.eval_batch`)."""
+        return self.pipeline.eval_batch(labels=labels, params=params, **_eval_options(locals()))
 
 
 class ExtractiveQAPipeline(BaseStandardPipeline):
@@ -134,6 +162,10 @@ class DocumentSearchPipeline(BaseStandardPipeline):
         _check_component(retriever, "retriever")
         self.pipeline = Pipeline()
         self.pipeline.add_node(component=retriever, name="Retriever", inputs=["Query"])
+
+
+def _eval_options(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in ("self", "labels", "params")}
 
 
 def _check_component(component: Any, role: str) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -264,31 +265,43 @@ class BaseDocumentStore(BaseComponent):
         filename: str,
         doc_index: str = "eval_document",
         label_index: str = "label",
+        batch_size: int | None = None,
         preprocessor: Any = None,
-        batch_size: int = 10_000,
         max_docs: int | None = None,
+        open_domain: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, int]:
-        """Write the paragraphs and gold labels of a SQuAD-format file into this store.
+        """Write the paragraphs and gold labels of a SQuAD-format file into this store, as Haystack 1.x does.
 
         Args:
             filename: a SQuAD v1.1 or v2.0 JSON file.
             doc_index: the index for the documents (the retriever must search it: `index=...`).
             label_index: the index for the labels.
-            preprocessor: split the paragraphs (e.g. `PreProcessor(split_length=100)`); each label then
-                points at the split that contains its answer, offsets adjusted.
-            batch_size: documents per `write_documents` call.
-            max_docs: load only the first `max_docs` paragraphs (and their labels).
+            batch_size: documents per `write_documents` call (None: all in one).
+            preprocessor: split the paragraphs (e.g. `PreProcessor(split_by="word", split_length=100,
+                split_respect_sentence_boundary=False)`); each label then points at the split that holds
+                its answer, offsets adjusted (see `hayrick.datasets.eval_data`).
+            max_docs: stop after the article in which the documents read pass `max_docs`.
+            open_domain: not supported (labels need their document).
+            headers: accepted for Haystack 1.x compatibility (hayrick's stores take no request headers).
 
         Returns:
             `(documents, labels)` written.
         """
-        from hayrick.datasets import squad_eval_data
+        from hayrick.datasets.eval_data import eval_data_from_json
 
-        check_int(batch_size, "batch_size", owner="add_eval_data", error=DocumentStoreError)
-        documents, labels = squad_eval_data(filename, preprocessor=preprocessor, max_docs=max_docs)
+        check_int(batch_size, "batch_size", owner="add_eval_data", allow_none=True, error=DocumentStoreError)
+        if Path(filename).suffix.lower() == ".jsonl":
+            raise DocumentStoreError(
+                f"add_eval_data: {filename!r} is not a SQuAD .json file (JSON Lines files are not read; convert them "
+                "to one SQuAD JSON file)."
+            )
+        documents, labels = eval_data_from_json(filename, max_docs=max_docs, preprocessor=preprocessor,
+                                                open_domain=open_domain)  # fmt: skip
+        step = batch_size or max(len(documents), 1)
         written = 0
-        for start in range(0, len(documents), batch_size):
-            written += self.write_documents(documents[start : start + batch_size], index=doc_index)
+        for start in range(0, len(documents), step):
+            written += self.write_documents(documents[start : start + step], index=doc_index)
         self.write_labels(labels, index=label_index)
         return written, len({label.id for label in labels})
 
@@ -310,7 +323,8 @@ class BaseDocumentStore(BaseComponent):
         """Normalise a batch and apply the duplicates policy; raise before anything is written."""
         policy = policy or self.duplicate_documents
         check_duplicate_policy(policy)
-        docs = to_documents(documents)
+        field = getattr(self, "embedding_field", "embedding") or "embedding"
+        docs = to_documents(documents, {field: "embedding"} if field != "embedding" else None)
         unique: dict[str, Document] = {}
         repeated = []
         for doc in docs:
@@ -342,14 +356,30 @@ def check_similarity(similarity: str) -> None:
         raise DocumentStoreError(f"similarity must be one of {', '.join(SIMILARITIES)}, got {similarity!r}.")
 
 
-def to_documents(documents: Iterable[Document | Mapping[str, Any]]) -> list[Document]:
-    """Documents, or dicts with `content` (or the older `text`) and `meta`, as Documents."""
+def _check_embedding_field(embedding_field: Any, owner: str) -> str:
+    """`embedding_field`: the dict key that `write_documents` reads a dict's embedding from (Haystack 1.x's)."""
+    if not isinstance(embedding_field, str) or not embedding_field:
+        raise DocumentStoreError(
+            f"{owner}: embedding_field must be the name of the dict key that holds a document's embedding "
+            f"(default 'embedding'), got {embedding_field!r}."
+        )
+    return embedding_field
+
+
+def to_documents(
+    documents: Iterable[Document | Mapping[str, Any]], field_map: dict[str, str] | None = None
+) -> list[Document]:
+    """Documents, or dicts with `content` (or the older `text`) and `meta`, as Documents.
+
+    `field_map` renames dict keys to Document fields (`{"emb": "embedding"}`, see `embedding_field`).
+    """
     if isinstance(documents, (str, bytes, Document, Mapping)):
         raise DocumentStoreError(
             f"documents must be a list of Document objects or dicts, got a single {type(documents).__name__}; "
             "wrap it in a list."
         )
-    return _validated(documents, Document, "documents", "document", "Document objects or dicts with 'content' and 'meta'")
+    return _validated(documents, Document, "documents", "document", "Document objects or dicts with 'content' and 'meta'",
+                      field_map)  # fmt: skip
 
 
 def to_labels(labels: Iterable[Label | Mapping[str, Any]]) -> list[Label]:
@@ -357,7 +387,9 @@ def to_labels(labels: Iterable[Label | Mapping[str, Any]]) -> list[Label]:
     return _validated(labels, Label, "labels", "label", "Label objects or dicts")
 
 
-def _validated(items: Iterable[Any], cls: Any, name: str, singular: str, accepted: str) -> list[Any]:
+def _validated(
+    items: Iterable[Any], cls: Any, name: str, singular: str, accepted: str, field_map: dict[str, str] | None = None
+) -> list[Any]:
     """`items` as `cls` instances (dicts through `cls.from_dict`); names the first bad item `name[i]`."""
     result = []
     for i, item in enumerate(items):
@@ -365,7 +397,7 @@ def _validated(items: Iterable[Any], cls: Any, name: str, singular: str, accepte
             result.append(item)
         elif isinstance(item, Mapping):
             try:
-                result.append(cls.from_dict(dict(item)))
+                result.append(cls.from_dict(dict(item), field_map) if field_map else cls.from_dict(dict(item)))
             except (TypeError, ValueError) as exc:
                 raise DocumentStoreError(f"{name}[{i}] is not a valid {singular}: {exc}") from exc
         else:

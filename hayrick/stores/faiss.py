@@ -55,7 +55,12 @@ from hayrick._checks import check_int
 from hayrick.errors import DocumentStoreError
 from hayrick.lazy_imports import require
 from hayrick.schema import Document
-from hayrick.stores.base import DuplicatePolicy, check_similarity, to_documents
+from hayrick.stores.base import (
+    DuplicatePolicy,
+    _check_embedding_field,
+    check_similarity,
+    to_documents,
+)
 from hayrick.stores.sql import SQLDocumentStore
 from hayrick.stores.vectors import VectorIndex, VectorPlan
 
@@ -348,6 +353,10 @@ class FAISSDocumentStore(SQLDocumentStore):
         isolation_level: the SQL transaction isolation level (as for `SQLDocumentStore`).
         faiss_index: a FAISS index you built yourself, empty, to hold the vectors of `index` (as in
             Haystack 1.x; it has no YAML form, so a pipeline holding it cannot be saved).
+        embedding_field: the key of a dict given to `write_documents` that holds its embedding.
+
+    Documents read back carry `meta["vector_id"]` (as a str, as in Haystack 1.x): the id of their
+    vector in FAISS. It is the store's: a `vector_id` in the meta of documents written is ignored.
 
     Example:
         >>> store = FAISSDocumentStore(embedding_dim=2)
@@ -378,6 +387,7 @@ class FAISSDocumentStore(SQLDocumentStore):
         faiss_config_path: str | Path | None = None,
         isolation_level: str | None = None,
         faiss_index: Any = None,
+        embedding_field: str = "embedding",
     ):
         require("faiss", owner="FAISSDocumentStore", extra="faiss", package="faiss-cpu")  # a missing faiss is the first thing to report
         files: dict[str, Path] = {}
@@ -396,6 +406,7 @@ class FAISSDocumentStore(SQLDocumentStore):
             ef_search, ef_construction = config["ef_search"], config["ef_construction"]
             validate_index_sync, label_index = config["validate_index_sync"], config["label_index"]
             progress_bar, isolation_level = config["progress_bar"], config.get("isolation_level")
+            embedding_field = config.get("embedding_field", "embedding")
         # The parameters are checked (an invalid factory string too) before the database is touched.
         vectors = FAISSVectorIndex(embedding_dim, faiss_index_factory_str, similarity, n_links, ef_search, ef_construction)
         self.sql_url, self.embedding_dim = sql_url, embedding_dim
@@ -403,6 +414,7 @@ class FAISSDocumentStore(SQLDocumentStore):
         self.return_embedding, self.n_links = return_embedding, n_links
         self.ef_search, self.ef_construction = ef_search, ef_construction
         self.validate_index_sync, self.progress_bar = validate_index_sync, progress_bar
+        self.embedding_field = _check_embedding_field(embedding_field, "FAISSDocumentStore")
         if faiss_index is not None:
             dim, count = getattr(faiss_index, "d", None), getattr(faiss_index, "ntotal", None)
             if getattr(faiss_index, "metric_type", None) != vectors.faiss.METRIC_INNER_PRODUCT:
@@ -496,7 +508,8 @@ class FAISSDocumentStore(SQLDocumentStore):
                 files[name] = path.name
             config = {
                 "format": _CONFIG_FORMAT, **{key: getattr(self, key) for key in _CONFIG_PARAMS},
-                "isolation_level": self.isolation_level, "faiss_index_files": files,
+                "isolation_level": self.isolation_level, "embedding_field": self.embedding_field,
+                "faiss_index_files": files,
             }
         config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
 

@@ -32,6 +32,7 @@ from hayrick.schema import Document, Label, _jsonable
 from hayrick.stores.base import (
     BaseDocumentStore,
     DuplicatePolicy,
+    _check_embedding_field,
     check_duplicate_policy,
     check_similarity,
     label_filter_view,
@@ -66,6 +67,8 @@ class InMemoryDocumentStore(BaseDocumentStore):
         bm25_tokenization_regex: tokens are the matches of this regex in the lower-cased text.
         bm25_algorithm: `BM25Okapi`, `BM25L` or `BM25Plus` (scores as rank_bm25 computes them).
         bm25_parameters: e.g. `{"k1": 1.2, "b": 0.75}` (`epsilon` for Okapi, `delta` for L/Plus).
+        embedding_field: the key of a dict given to `write_documents` that holds its embedding
+            (`{"content": ..., "emb": [...]}` with `embedding_field="emb"`).
     """
 
     supports_embeddings = True
@@ -83,6 +86,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
         bm25_tokenization_regex: str = DEFAULT_TOKENIZATION_REGEX,
         bm25_algorithm: str = "BM25Okapi",
         bm25_parameters: dict[str, float] | None = None,
+        embedding_field: str = "embedding",
     ):
         check_similarity(similarity)
         check_duplicate_policy(duplicate_documents)
@@ -93,6 +97,7 @@ class InMemoryDocumentStore(BaseDocumentStore):
         self.embedding_dim, self.return_embedding = int(embedding_dim), return_embedding
         self.similarity, self.progress_bar = similarity, progress_bar
         self.duplicate_documents, self.use_bm25, self.bm25_algorithm = duplicate_documents, use_bm25, bm25_algorithm
+        self.embedding_field = _check_embedding_field(embedding_field, "InMemoryDocumentStore")
         self._docs: dict[str, dict[str, Document]] = {}
         self._labels: dict[str, dict[str, Label]] = {}
         self._bm25: dict[str, BM25Index] = {}

@@ -302,6 +302,10 @@ class SQLDocumentStore(BaseDocumentStore):
     def _rows_to_documents(self, rows: Sequence[Any], index: str, return_embedding: bool | None) -> list[Document]:
         """Documents for rows of `_document_columns()`, with their vectors where asked for (and stored)."""
         docs = [self._to_document(row) for row in rows]
+        if self.vector_index is not None:  # as Haystack's FAISS store: the FAISS row of each vector, as a str
+            for doc, row in zip(docs, rows):
+                if row.vector_id is not None:
+                    doc.meta["vector_id"] = str(row.vector_id)
         keep = self.return_embedding if return_embedding is None else return_embedding
         if not keep or self.vector_index is None:
             return docs
@@ -319,6 +323,8 @@ class SQLDocumentStore(BaseDocumentStore):
         for i, doc in enumerate(documents):
             try:
                 meta = _jsonable(doc.meta)
+                if self.vector_index is not None and "vector_id" in meta:
+                    meta = {k: v for k, v in meta.items() if k != "vector_id"}  # the store assigns vector ids
                 content = json.dumps(_jsonable(doc.content), ensure_ascii=False) if doc.content_type == "table" else doc.content
             except TypeError as exc:
                 raise DocumentStoreError(f"documents[{i}] (id {doc.id}) cannot be stored, nothing was written: {exc}") from exc

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from hayrick import Document
 from hayrick.errors import DocumentStoreError
-from hayrick.schema import Answer, Label
+from hayrick.schema import Answer, Label, Span
 from hayrick.stores import FAISSDocumentStore, InMemoryDocumentStore, SQLDocumentStore
 from hayrick.stores.base import BaseDocumentStore
 
@@ -161,3 +163,101 @@ def test_no_warning_when_the_filtered_documents_all_have_embeddings(caplog):
     with caplog.at_level(logging.WARNING):
         store.query_by_embedding(vectors(1)[0], filters={"k": 1})
     assert "Skipping" not in caplog.text
+
+
+# --------------------------------------------------------------------------- add_eval_data, vector_id, embedding_field
+SQUAD = Path(__file__).parent / "haystack_samples" / "squad"
+NO_CLEANING = {"clean_empty_lines": False, "clean_whitespace": False, "clean_header_footer": False,
+               "split_overlap": 0, "split_respect_sentence_boundary": False}  # fmt: skip
+
+
+def eval_stores(tmp_path):
+    yield InMemoryDocumentStore()
+    yield FAISSDocumentStore(sql_url=f"sqlite:///{tmp_path / 'f.db'}")
+    yield SQLDocumentStore(url=f"sqlite:///{tmp_path / 's.db'}")
+
+
+@pytest.mark.parametrize("batch_size", [None, 20])
+def test_add_eval_data_as_haystack(batch_size, tmp_path):
+    for store in eval_stores(tmp_path):
+        store.add_eval_data(filename=str(SQUAD / "small.json"), doc_index=store.index, label_index=store.label_index,
+                            batch_size=batch_size)  # fmt: skip
+        assert store.get_document_count() == 87 and store.get_label_count() == 1214
+        docs = store.get_all_documents(filters={"name": ["Normans"]})
+        assert len(docs) == 39 and docs[0].meta == {"name": "Normans"}  # no vector_id: no embeddings
+        label = next(lab for lab in store.get_all_labels() if lab.query == "In what country is Normandy located?")
+        assert label.answer.answer == "France" and not label.no_answer and label.origin == "gold-label"
+        assert label.is_correct_answer and label.is_correct_document
+        span = label.answer.offsets_in_document[0]
+        assert span.start == 159 and label.answer.context[span.start : span.end] == "France"
+        assert label.answer.document_ids == [label.document.id] == ["220619be4e664f1551c59977faf57fdc"]
+        doc = store.get_document_by_id(label.document.id)
+        assert doc.content[span.start : span.end] == "France"
+        assert sum(lab.no_answer for lab in store.get_all_labels()) == 333
+
+
+def test_add_eval_data_with_a_preprocessor_as_haystack():
+    from hayrick.nodes.preprocessing import PreProcessor
+
+    store = InMemoryDocumentStore()
+    words = PreProcessor(split_by="word", split_length=4, **NO_CLEANING)
+    store.add_eval_data(str(SQUAD / "tiny.json"), doc_index=store.index, label_index=store.label_index, preprocessor=words)
+    assert [d.id for d in store.get_all_documents()] == [
+        "c8f027a520c7f27a1330ee0f99999b03-0", "5c180cf6570d15840fdbebd828402755-1", "aace10b7ce8108177f4a110bc8e457a7-2",
+        "4b58554b0320a15a22bfb2c48cf84bea-0", "c9ae15304df73a79538d924707131f7b-1",
+    ]  # fmt: skip
+    assert len(set(store.get_all_labels_aggregated()[0].document_ids)) == 2
+    abdul = next(lab for lab in store.get_all_labels() if lab.answer.answer == "Abdul")
+    assert abdul.answer.offsets_in_document == [Span(5, 10)] and abdul.document.content == "with Abdul in Berlin"
+    store = InMemoryDocumentStore()
+    passages = PreProcessor(split_by="passage", split_length=1, **NO_CLEANING)
+    store.add_eval_data(str(SQUAD / "tiny_passages.json"), doc_index=store.index, label_index=store.label_index,
+                        preprocessor=passages)  # fmt: skip
+    docs = store.get_all_documents()
+    assert len(docs) == 2 and len(docs[1].content) == 56
+    assert sorted(lab.answer.answer for lab in store.get_all_labels()) == ["Abdul", "Carla"]  # "Leila" is misaligned
+
+
+def test_add_eval_data_drops_misaligned_answers_with_a_warning(tmp_path, caplog):
+    squad = {"data": [{"title": "t", "paragraphs": [{"context": "abc def ghi", "qas": [
+        {"id": "q1", "question": "Which?", "answers": [{"text": "def", "answer_start": 4},
+                                                          {"text": "xyz", "answer_start": 0},
+                                                          {"text": "abc", "answer_start": 0}]}]}]}]}  # fmt: skip
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(squad))
+    store = InMemoryDocumentStore()
+    with caplog.at_level(logging.WARNING):
+        store.add_eval_data(str(path), doc_index=store.index)
+    assert [lab.answer.answer for lab in store.get_all_labels()] == ["def"]  # the bad answer and those after it go
+    assert "conversion errors for question ids: ['q1']" in caplog.text
+    again = InMemoryDocumentStore()
+    again.add_eval_data(str(path), doc_index=again.index)
+    assert [lab.id for lab in again.get_all_labels()] == [lab.id for lab in store.get_all_labels()]  # stable ids
+
+
+def test_faiss_vector_ids_per_index(tmp_path):
+    store = FAISSDocumentStore(sql_url=f"sqlite:///{tmp_path / 'v.db'}", embedding_dim=4, similarity="cosine",
+                               return_embedding=True)  # fmt: skip
+    docs = [Document(f"A Foo Document {i}", embedding=np.random.default_rng(i).random(4, dtype=np.float32)) for i in range(6)]
+    store.write_documents(docs[:2], index="index_a")
+    store.write_documents(docs[2:], index="index_b")
+    assert {int(d.meta["vector_id"]) for d in store.get_all_documents(index="index_a", return_embedding=False)} == {0, 1}
+    assert {int(d.meta["vector_id"]) for d in store.get_all_documents(index="index_b")} == {0, 1, 2, 3}
+    assert all(isinstance(d.meta["vector_id"], str) for d in store.get_all_documents(index="index_b"))
+    hit = store.query_by_embedding(docs[3].embedding, index="index_b", top_k=1)[0]
+    assert hit.meta["vector_id"] in {"0", "1", "2", "3"}
+    plain = FAISSDocumentStore(sql_url=f"sqlite:///{tmp_path / 'p.db'}", embedding_dim=4)
+    plain.write_documents([Document("no vector yet")])
+    assert "vector_id" not in plain.get_all_documents()[0].meta
+
+
+def test_embedding_field(tmp_path):
+    memory = InMemoryDocumentStore(embedding_dim=4, embedding_field="custom_embedding_field")
+    memory.write_documents([{"content": "test", "custom_embedding_field": np.ones(4)}])
+    got = memory.get_all_documents(return_embedding=True)
+    assert len(got) == 1 and got[0].content == "test" and got[0].embedding.shape == (4,) and got[0].meta == {}
+    faiss_store = FAISSDocumentStore(sql_url=f"sqlite:///{tmp_path / 'e.db'}", embedding_dim=4, embedding_field="emb")
+    faiss_store.write_documents([{"content": "test", "emb": np.ones(4)}])
+    assert faiss_store.get_embedding_count() == 1
+    with pytest.raises(DocumentStoreError, match="embedding_field"):
+        InMemoryDocumentStore(embedding_field="")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from hayrick import Pipeline
@@ -91,7 +89,8 @@ def test_add_eval_data_writes_paragraphs_and_labels(store, squad_file):
     for label in battery.labels:
         span = label.answer.offsets_in_document[0]
         assert doc.content[span.start : span.end] == label.answer.answer
-    assert store.add_eval_data(str(squad_file), max_docs=1, doc_index="small", label_index="small_labels") == (1, 3)
+    # as Haystack 1.x, max_docs is checked before each article: reading stops once more than max_docs are read
+    assert store.add_eval_data(str(squad_file), max_docs=1, doc_index="small", label_index="small_labels") == (2, 4)
 
 
 def test_add_eval_data_with_a_preprocessor_points_labels_at_the_split(store, squad_file):
@@ -113,7 +112,7 @@ def test_add_eval_data_with_a_preprocessor_points_labels_at_the_split(store, squ
     assert sum(l.no_answer for l in labels) == 2  # the warranty question, once per split of its review
 
 
-def test_add_eval_data_drops_answers_that_straddle_splits(store, tmp_path, caplog):
+def test_add_eval_data_extends_a_split_an_answer_runs_past(store, tmp_path):
     import json
 
     context = "One two three four five six seven eight."
@@ -123,17 +122,24 @@ def test_add_eval_data_drops_answers_that_straddle_splits(store, tmp_path, caplo
     path = tmp_path / "s.json"
     path.write_text(json.dumps(squad))
     processor = PreProcessor(split_by="word", split_length=4, split_respect_sentence_boundary=False, progress_bar=False)
-    with caplog.at_level(logging.WARNING):
-        written, n_labels = store.add_eval_data(str(path), preprocessor=processor)
-    assert (written, n_labels) == (2, 1)
-    assert "1 of 2 answers lie in no single split" in caplog.text
+    written, n_labels = store.add_eval_data(str(path), preprocessor=processor)
+    assert (written, n_labels) == (2, 2)
+    label = next(lab for lab in store.get_all_labels() if lab.answer.answer == "four five")
+    split = store.get_document_by_id(label.document.id, index="eval_document")
+    assert split.content == "One two three four five"  # as Haystack 1.x: the split is extended to hold the answer
+    span = label.answer.offsets_in_document[0]
+    assert split.content[span.start : span.end] == "four five"
 
 
 def test_add_eval_data_bad_arguments(store, squad_file):
     with pytest.raises(DocumentStoreError, match="batch_size"):
         store.add_eval_data(str(squad_file), batch_size=0)
     with pytest.raises(ValueError, match="max_docs"):
-        store.add_eval_data(str(squad_file), max_docs=0)
+        store.add_eval_data(str(squad_file), max_docs=-1)
+    with pytest.raises(ValueError, match="open_domain"):
+        store.add_eval_data(str(squad_file), open_domain=True)
+    with pytest.raises(DocumentStoreError, match="jsonl"):
+        store.add_eval_data(str(squad_file) + "l")
     with pytest.raises(FileNotFoundError):
         store.add_eval_data(str(squad_file) + ".missing")
 

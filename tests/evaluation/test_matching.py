@@ -60,16 +60,18 @@ def test_document_columns_put_every_query_s_rows_in_place():
     for label, documents in ((battery, [other, battery.document]), (screen, []), (screen, [screen.document])):
         multilabel = MultiLabel(labels=[label])
         runs.append((multilabel.id, multilabel.query, multilabel, [d.id for d in documents],
-                     [d.content for d in documents], [0.5] * len(documents)))  # fmt: skip
+                     [d.content for d in documents], [0.5] * len(documents), None))  # fmt: skip
     columns = document_columns(runs, "Retriever")
     assert columns["rank"].tolist() == [1, 2, 0, 1]  # the query that got nothing keeps one row, rank 0
     assert columns["document_id"] == [other.id, battery.document.id, "", screen.document.id]
     assert columns["content"][2] == "" and columns["score"][:2] == [0.5, 0.5]
     assert [list(m) for m in columns["gold_id_matches"]] == [[], [0], [], [0]]
     assert [list(m) for m in columns["answer_matches"]] == [[], [0], [], [0]]
-    assert [list(m) for m in columns["context_matches"]] == [[], [0], [], [0]]
+    assert "context_matches" not in columns  # computed when first needed, by EvaluationResult
     assert [q[0] for q in columns[PER_QUERY]] == [2, 1, 1]  # rows per query
-    assert [list(m) for m in document_columns(runs, "Retriever", context_matching=False)["context_matches"]] == [[]] * 4
+    assert [q[8] for q in columns[PER_QUERY]] == [[battery.document.content], [screen.document.content]] * 1 + [
+        [screen.document.content]
+    ]  # the gold contexts, as they are
 
 
 def test_text_cache_lowers_each_id_once_and_keeps_the_order():
