@@ -15,7 +15,8 @@ Data flow, as in Haystack 1.x:
   the order they ran, plus the other keys of those outputs (for a key several of them hold, the
   first to run wins); a node whose `run()` takes `inputs` but has one predecessor receives that
   predecessor's outputs and `inputs=[them]`;
-- every node sees `root_node` ("Query" or "File");
+- a node whose `run()` takes `root_node` (or `**kwargs`) gets it ("Query" or "File"), and the
+  result holds it;
 - a node may return the edge "output_dead_end" (as `FileTypeClassifier(raise_on_error=False)`
   does for unsupported files): no successor runs;
 - a successor runs only if its predecessor took the edge it hangs on (or `output_all`);
@@ -41,7 +42,17 @@ class PlannedNode:
     """One node of an execution plan."""
 
     __slots__ = (
-        "name", "type_name", "method", "preds", "successors", "is_join", "wants_inputs", "signature", "required", "edges"
+        "edges",
+        "is_join",
+        "method",
+        "name",
+        "preds",
+        "required",
+        "signature",
+        "successors",
+        "type_name",
+        "wants_inputs",
+        "wants_root",
     )
 
     def __init__(self, name: str, component: BaseComponent, graph: nx.DiGraph, batch: bool):
@@ -62,6 +73,7 @@ class PlannedNode:
         self.required = required
         self.is_join = len(self.preds) > 1
         self.wants_inputs = "inputs" in names and not takes_all
+        self.wants_root = takes_all or "root_node" in names
         self.edges = frozenset(edge_names(graph.nodes[name]["outgoing_edges"])) | {"output_all"}
 
 
@@ -115,8 +127,6 @@ def execute(
 ) -> dict[str, Any]:
     """Run every node of `plan` that its predecessors route to, and assemble the result."""
     routed = route_params(params, plan.signatures)
-    if plan.root is not None:
-        root_inputs = {**root_inputs, "root_node": plan.root}
     outputs: dict[str, dict[str, Any]] = {plan.root: root_inputs}  # type: ignore[dict-item]
     taken: dict[str, str] = {plan.root: "output_1"}  # type: ignore[dict-item]
     ran: list[PlannedNode] = []
@@ -146,6 +156,8 @@ def execute(
             call = state
         signature = node.signature
         kwargs = call if signature.takes_all else {k: v for k, v in call.items() if k in signature.names}
+        if node.wants_root and "root_node" not in kwargs:
+            kwargs = {**kwargs, "root_node": plan.root}
         if not node.required <= kwargs.keys():
             missing = ", ".join(sorted(node.required - kwargs.keys()))
             raise NodeError(
@@ -195,6 +207,8 @@ def execute(
         if not any(s in taken for s in node.successors):
             result.update(outputs[node.name])
     result["params"] = dict(params) if params else {}
+    if plan.root is not None:
+        result.setdefault("root_node", plan.root)
     if debug_info:
         result["_debug"] = debug_info
     return result
