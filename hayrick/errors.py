@@ -86,6 +86,11 @@ class FilterError(DocumentStoreError, ValueError):
     """A filter is malformed: an unknown operator or a value of the wrong shape."""
 
 
+class DocumentStoreValueError(DocumentStoreError, ValueError):
+    """A store's arguments or state refuse the call where Haystack 1.x raised a `ValueError`
+    (parameters that exclude each other, an untrained FAISS index)."""
+
+
 __all__ = [
     "HayrickError",
     "HaystackError",
@@ -100,4 +105,5 @@ __all__ = [
     "DocumentStoreError",
     "DuplicateDocumentError",
     "FilterError",
+    "DocumentStoreValueError",
 ]

@@ -583,6 +583,12 @@ class Label(_Schema):
             })
         return self
 
+    def to_dict(self, field_map: dict[str, str] | None = None) -> dict[str, Any]:
+        """Haystack 1.x's dict of the label: `no_answer` is left out (`from_dict` derives it again)."""
+        data = super().to_dict(field_map)
+        data.pop("no_answer", None)
+        return data
+
     @property
     def is_positive(self) -> bool:
         """Haystack 1.x's positive label: a correct answer in a correct document, or a correct document
@@ -664,7 +670,9 @@ class MultiLabel(_Schema):
             raise ValueError(f"MultiLabel labels of query {queries[0]!r} have different filters: {distinct!r}.")
         for key in [key for key in self.__dict__ if key.startswith("_")]:  # whatever was derived from old labels
             del self.__dict__[key]
-        self.__dict__["_aggregates"] = (queries[0], distinct[0], stable_hash(sorted(label.id for label in kept)))
+        # Haystack 1.x's id: the md5 of the query and the filters
+        key = queries[0] + json.dumps(distinct[0], sort_keys=True)
+        self.__dict__["_aggregates"] = (queries[0], distinct[0], hashlib.md5(key.encode("utf-8")).hexdigest())
         return self
 
     def _aggregate(self, position: int) -> Any:
@@ -728,7 +736,7 @@ class MultiLabel(_Schema):
 
     @property
     def id(self) -> str:
-        """The `stable_hash` of the sorted label ids."""
+        """Haystack 1.x's id: the md5 hex digest of the query followed by the filters as sorted-key JSON."""
         return self._aggregate(2)
 
     def __repr__(self) -> str:

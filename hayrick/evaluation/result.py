@@ -36,6 +36,7 @@ nodes in integrated mode, only the answers taken from the first k documents the 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -44,6 +45,8 @@ from typing import Any
 
 from hayrick._checks import check_choice, is_int
 from hayrick.evaluation.metrics import DOCUMENT_METRICS, document_metrics
+
+logger = logging.getLogger(__name__)
 
 DOCUMENT_SCOPES = (
     "document_id", "answer", "context", "document_id_or_answer", "document_id_or_context", "document_id_and_context",
@@ -232,16 +235,26 @@ class EvaluationResult(Mapping):
             simulated_top_k_retriever: judge only the first k documents (-1: all).
             simulated_top_k_reader: judge only the first k answers (-1: all).
             eval_mode: "integrated" (each node on what its predecessors gave it) or "isolated"
-                (readers on the gold documents; needs `add_isolated_node_eval=True`; document
-                nodes read the query alone, so their isolated figures are the integrated ones).
+                (readers on the gold documents; needs `add_isolated_node_eval=True`). A node without
+                rows in that mode gets `{}` (document nodes have no isolated rows), as in Haystack 1.x.
             document_scope: which documents count as relevant (see the module docstring).
             answer_scope: which gold answers an answer may match (see the module docstring).
         """
-        return {
-            node: self.query_metrics(node, simulated_top_k_retriever, simulated_top_k_reader, eval_mode,
-                                     document_scope, answer_scope).mean(numeric_only=True).to_dict()
-            for node in self.node_results
-        }  # fmt: skip
+        check_choice(eval_mode, "eval_mode", EVAL_MODES, error=ValueError)
+        metrics: dict[str, dict[str, float]] = {}
+        for node, df in self.node_results.items():
+            if not (df["eval_mode"] == eval_mode).any():  # as Haystack 1.x: no rows in this mode, no metrics
+                if self.kind(node) == "answer":
+                    logger.warning(
+                        "No %s results for node %r: run pipeline.eval(..., add_isolated_node_eval=True) for isolated "
+                        "metrics.", eval_mode, node,
+                    )  # fmt: skip
+                metrics[node] = {}
+                continue
+            metrics[node] = self.query_metrics(
+                node, simulated_top_k_retriever, simulated_top_k_reader, eval_mode, document_scope, answer_scope
+            ).mean(numeric_only=True).to_dict()
+        return metrics
 
     def query_metrics(
         self,
@@ -266,10 +279,7 @@ class EvaluationResult(Mapping):
             self._complete(node)
         df = self.node_results[node]
         if self.kind(node) == "document":
-            rows = df[df["eval_mode"] == eval_mode]
-            if rows.empty:
-                rows = df[df["eval_mode"] == "integrated"]
-            return _document_query_metrics(rows, simulated_top_k_retriever, document_scope)
+            return _document_query_metrics(df[df["eval_mode"] == eval_mode], simulated_top_k_retriever, document_scope)
         rows = df[df["eval_mode"] == eval_mode]
         if rows.empty:
             raise ValueError(

@@ -453,9 +453,7 @@ def pipelines_to_config(
         else:  # as Haystack 1.x: a param given with its default value is left out
             given = {k: v for k, v in component.init_parameters.items() if not _is_default(v, defaults, k)}
         params = {key: _to_yaml_value(value, reference, f"{where} '{key}'", texts, strict) for key, value in given.items()}
-        entry: dict[str, Any] = {"type": component_type_name(type(component))}
-        if params:
-            entry["params"] = params
+        entry: dict[str, Any] = {"type": component_type_name(type(component)), "params": params}  # {} as Haystack
         if id(component) in node_names:
             name = node_names[id(component)]
             if name in entries and entries[name] != entry:

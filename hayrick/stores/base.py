@@ -23,6 +23,7 @@ written, so a bad document never leaves half a batch behind.
 from __future__ import annotations
 
 import math
+import warnings
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -130,6 +131,17 @@ class BaseDocumentStore(BaseComponent):
     @abstractmethod
     def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
         """Merge `meta` into the document's meta (keys given replace old values)."""
+
+    def delete_all_documents(
+        self, index: str | None = None, filters: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Haystack 1.x's deprecated name for `delete_documents(index=index, filters=filters)`."""
+        warnings.warn(
+            "delete_all_documents() is deprecated (as in Haystack 1.x); use delete_documents(index=..., filters=...).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.delete_documents(index=index, filters=filters)
 
     def delete_index(self, index: str) -> None:
         """Delete every document and label of `index`."""

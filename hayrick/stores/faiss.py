@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from hayrick._checks import check_int
-from hayrick.errors import DocumentStoreError
+from hayrick.errors import DocumentStoreError, DocumentStoreValueError
 from hayrick.lazy_imports import require
 from hayrick.schema import Document
 from hayrick.stores.base import (
@@ -194,9 +194,9 @@ class FAISSVectorIndex(VectorIndex):
     def check_ready(self, index: str) -> None:
         faiss_index = self.faiss_index(index)
         if not faiss_index.is_trained:
-            raise DocumentStoreError(
-                f"The FAISS index '{self.faiss_index_factory_str}' of index '{index}' is not trained, so it cannot "
-                "take vectors yet: call store.train_index(embeddings=...) (or documents=...) with a representative "
+            raise DocumentStoreValueError(
+                f"The FAISS index '{self.faiss_index_factory_str}' of index '{index}' is not trained: it must be trained "
+                "before adding vectors: call store.train_index(embeddings=...) (or documents=...) with a representative "
                 "sample first. Documents without embeddings can be written before that and embedded later with "
                 "update_embeddings(retriever)."
             )
@@ -394,7 +394,7 @@ class FAISSDocumentStore(SQLDocumentStore):
         if faiss_index_path is not None:
             others = sorted(set(self.init_parameters) - {"faiss_index_path", "faiss_config_path"})
             if others:
-                raise DocumentStoreError(
+                raise DocumentStoreValueError(
                     f"FAISSDocumentStore(faiss_index_path=...) takes its parameters from the saved config; "
                     f"do not pass {', '.join(others)} as well (or build the store without faiss_index_path)."
                 )

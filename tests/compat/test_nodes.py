@@ -265,3 +265,9 @@ def test_markdown_converter_output_as_haystack():
     front = MarkdownConverter(add_frontmatter_to_meta=True).convert(file_path=sample)[0]
     assert front.meta["type"] == "intro" and front.meta["date"] == "1.1.2023"
     assert json.dumps(front.meta)  # meta stays JSON
+
+
+def test_classifier_routes_unknown_types_to_an_empty_type(tmp_path):
+    blob = tmp_path / "blob"
+    blob.write_bytes(bytes(range(256)) * 4)  # no extension, and content libmagic calls octet-stream
+    assert FileTypeClassifier(supported_types=[""]).run(blob) == ({"file_paths": [blob]}, "output_1")

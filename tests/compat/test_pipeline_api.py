@@ -288,3 +288,15 @@ def test_a_typo_in_the_first_nodes_input_names_the_unknown_node():
         Pipeline().add_node(AppendText(), "A", ["Retrievr"])
     with pytest.raises(PipelineConfigError, match="Cannot find node 'Retrievr'"):
         Pipeline().add_node(AppendText(), "A", ["Query", "Retrievr"])
+
+
+def test_get_config_writes_empty_params_and_filter_retriever_takes_scale_score():
+    from hayrick.nodes import FilterRetriever
+    from hayrick.stores import InMemoryDocumentStore
+
+    store = InMemoryDocumentStore()
+    p = Pipeline()
+    p.add_node(FilterRetriever(document_store=store, scale_score=True), "Retriever", ["Query"])
+    components = {c["name"]: c for c in p.get_config()["components"]}
+    assert components["InMemoryDocumentStore"]["params"] == {}  # as Haystack 1.x: params is always there
+    assert components["Retriever"]["params"]["document_store"] == "InMemoryDocumentStore"

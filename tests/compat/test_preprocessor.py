@@ -277,11 +277,6 @@ def test_very_long_document(caplog):
                              max_chars_check=10)  # fmt: skip
     with caplog.at_level(logging.WARNING):
         results = processor.process([Document(content=str(i) + "." * i) for i in range(0, 30, 3)])
-    assert len(results) == 10  # split_by=None: nothing is split, so nothing is cut
-    processor = PreProcessor(clean_empty_lines=False, clean_whitespace=False, split_by="passage", split_length=1,
-                             split_respect_sentence_boundary=False, max_chars_check=10)  # fmt: skip
-    with caplog.at_level(logging.WARNING):
-        results = processor.process([Document(content=str(i) + "." * i) for i in range(0, 30, 3)])
     assert [d.content for d in results] == [
         "0", "3...", "6......", "9.........", "12........", "....", "15........", ".......", "18........",
         "..........", "21........", "..........", "...", "24........", "..........", "......", "27........",

@@ -82,3 +82,22 @@ def test_multilabel_drops_duplicates_and_keeps_order():
     assert multi.document_ids == ["123", "123", "333"]
     assert multi.contexts == ["some", "some", "some other"]
     assert MultiLabel.from_json(multi.to_json()) == multi
+
+
+def test_label_to_dict_has_haystack_s_keys_and_multilabel_id_is_haystack_s():
+    import hashlib
+
+    from hayrick.schema import MultiLabel
+
+    label = Label(query="q", document=Document("text"), answer=Answer("text"), is_correct_answer=True,
+                  is_correct_document=True, origin="gold-label", filters={"name": ["name 1"]})  # fmt: skip
+    data = label.to_dict()
+    assert "no_answer" not in data and Label.from_dict(data) == label
+    assert MultiLabel(labels=[label]).id == hashlib.md5(b'q{"name": ["name 1"]}').hexdigest()
+    for query, filters, expected in (
+        ("question 1", {"name": ["name 1"]}, "33a3e58e13b16e9d6ec682ffe59ccc89"),
+        ("question 2", {"name": ["name 1"], "author": ["author 1"]}, "1b3ad38b629db7b0e869373b01bc32b1"),
+        ("question 1", {"name": ["name 1"], "author": ["author 1"]}, "531445fa3bdf98b8598a3bea032bd605"),
+    ):  # Haystack 1.26's test_multilabel_id
+        one = label.model_copy(update={"query": query, "filters": filters})
+        assert MultiLabel(labels=[one]).id == expected

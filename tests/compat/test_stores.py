@@ -261,3 +261,15 @@ def test_embedding_field(tmp_path):
     assert faiss_store.get_embedding_count() == 1
     with pytest.raises(DocumentStoreError, match="embedding_field"):
         InMemoryDocumentStore(embedding_field="")
+
+
+def test_delete_all_documents_and_faiss_value_errors(tmp_path):
+    store = filled(InMemoryDocumentStore(embedding_dim=4))
+    with pytest.warns(DeprecationWarning, match="delete_documents"):
+        store.delete_all_documents(filters={"item_id": ["B2"]})
+    assert store.get_document_count() == 2
+    ivf = FAISSDocumentStore(sql_url=f"sqlite:///{tmp_path / 'ivf.db'}", embedding_dim=4, faiss_index_factory_str="IVF1,Flat")
+    with pytest.raises(ValueError, match="must be trained before adding vectors"):
+        ivf.write_documents([Document("x", embedding=vectors(1)[0])])
+    with pytest.raises(ValueError, match="faiss_index_path"):
+        FAISSDocumentStore(sql_url="sqlite://", faiss_index_path=tmp_path / "missing.faiss")

@@ -58,9 +58,9 @@ class PreProcessor(BasePreProcessor):
       - None: only clean.
     `split_respect_sentence_boundary` has no effect with "sentence", "passage" and "page"
     (Haystack 1.x refuses the combination). Splits keep their whitespace, as Haystack's do, and
-    empty ones are dropped. A split longer than `max_chars_check` characters is cut into pieces
-    of that size, with a warning; the pieces after the first come after the other splits of the
-    document.
+    empty ones are dropped. `process` cuts a document longer than `max_chars_check` characters
+    (a split, or with `split_by=None` a whole document) into pieces of that size, with a warning; the
+    pieces after the first come after the other splits of the document.
 
     Each split is a new `Document` whose id comes from its content (and `id_hash_keys`, over the
     source's meta) and whose meta is a copy of the source document's meta plus:
@@ -191,7 +191,8 @@ class PreProcessor(BasePreProcessor):
                 clean_empty_lines=clean_empty_lines,
                 remove_substrings=remove_substrings,
             )
-            processed.extend(self.split(cleaned, **split_options, tokenizer=tokenizer, id_hash_keys=id_hash_keys))
+            splits = self.split(cleaned, **split_options, tokenizer=tokenizer, id_hash_keys=id_hash_keys)
+            processed.extend(self._check_max_chars(splits))  # as Haystack: split or not
         return processed
 
     # --------------------------------------------------------------------------- clean
@@ -357,13 +358,13 @@ class PreProcessor(BasePreProcessor):
                     _link_overlap(doc, start, documents[-1], starts[-1])
             documents.append(doc)
             starts.append(start)
-        return self._check_max_chars(documents)
+        return documents
 
     def _check_max_chars(self, documents: list[Document]) -> list[Document]:
         limit = self.max_chars_check
         tails: list[Document] = []
         for i, doc in enumerate(documents):
-            if len(doc.content) <= limit:
+            if not isinstance(doc.content, str) or len(doc.content) <= limit:
                 continue
             logger.warning(
                 "Document %s is %s characters long after preprocessing, where the maximum length should be %s. "
@@ -405,12 +406,13 @@ class PreProcessor(BasePreProcessor):
                     ) from exc
                 self._tokenizers[tokenizer] = loaded
             tokenizer = loaded
-        if not callable(tokenizer) or not hasattr(tokenizer, "convert_ids_to_tokens"):
+        if not (callable(tokenizer) or hasattr(tokenizer, "encode_plus")) or not hasattr(tokenizer, "convert_ids_to_tokens"):
             raise ValueError(
                 f"Unsupported tokenizer specification {tokenizer}. Please provide either the string 'tiktoken' or a "
                 "HuggingFace tokenizer (PreTrainedTokenizerBase) or its name."
             )
-        offsets = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False)["offset_mapping"]
+        encode = getattr(tokenizer, "encode_plus", None) or tokenizer  # Haystack calls encode_plus
+        offsets = encode(text, return_offsets_mapping=True, add_special_tokens=False)["offset_mapping"]
         starts = [begin for begin, _ in offsets]
         return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
 

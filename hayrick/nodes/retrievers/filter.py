@@ -21,13 +21,15 @@ class FilterRetriever(BaseRetriever):
     Args:
         document_store: any document store.
         top_k: the most documents to return; None returns all that pass the filters.
+        scale_score: accepted for Haystack 1.x compatibility (the documents carry no score to scale).
     """
 
     requires_document_store = True
 
-    def __init__(self, document_store: Any, top_k: int | None = None):
+    def __init__(self, document_store: Any, top_k: int | None = None, scale_score: bool = True):
         super().__init__(document_store, top_k if top_k is not None else 10)
         self.top_k = top_k  # type: ignore[assignment]
+        self.scale_score = scale_score
 
     def retrieve(
         self,

@@ -38,7 +38,7 @@ class FileTypeClassifier(BaseComponent):
 
     Args:
         supported_types: the types to route, one outgoing edge each (extensions without dot; a
-            leading dot and upper case are accepted). Default:
+            leading dot and upper case are accepted; "" routes files of unknown type). Default:
             `["txt", "pdf", "md", "docx", "html", "media"]`.
         full_analysis: read whole files, not their first 2049 bytes, to type them from content.
         raise_on_error: an unsupported type is a `ValueError` (default). With False, the files take
@@ -253,7 +253,8 @@ def _normalize_types(types: Any) -> list[str]:
             "FileTypeClassifier: supported_types is empty; list at least one extension, e.g. ['txt', 'pdf'] "
             "(each gets an outgoing edge, output_1, output_2, ...)."
         )
-    bad = [t for t in types if not isinstance(t, str) or not t.strip(" .")]
+    # "" is the type of files whose type is unknown (no extension, content that says nothing), as in Haystack
+    bad = [t for t in types if not isinstance(t, str) or (t and not t.strip(" ."))]
     if bad:
         raise ComponentError(
             f"FileTypeClassifier: supported_types must be file extensions like 'txt' or 'pdf', got {bad!r} in "

@@ -37,7 +37,7 @@ def test_default_init():
         (["txt", ".txt"], r"duplicates \(txt\)"),
         ("txt", r"must be a list of extensions"),
         (["txt", 7], r"must be file extensions like 'txt'.*\[7\]"),
-        (["txt", ""], r"must be file extensions"),
+        (["txt", "."], r"must be file extensions"),
     ],
 )
 def test_invalid_init(types, message):
