@@ -9,8 +9,10 @@ Three sources, looked up in this order:
 3. packages that declare nodes in the entry-point group `hayrick.nodes`.
 
 A dotted `type:` naming a module that is not imported yet is imported on demand.
-Two classes with the same short name make it ambiguous: looking it up is an error that
-names both, and the qualified name picks one.
+Two classes with the same short name from different modules make it ambiguous: looking it up
+is an error that names both, and the qualified name picks one. Within one module the class
+defined last takes the short name (a notebook cell run again, classes defined in functions), as
+in Haystack 1.x.
 
 This module imports nothing of hayrick's but `errors`: a class counts as a component when it
 was registered (by `BaseComponent.__init_subclass__`), so no check needs the base class.
@@ -97,7 +99,10 @@ class Registry:
         qualified = qualified_name(cls)
         with self._lock:
             self._by_qualified[qualified] = cls
-            self._by_short.setdefault(cls.__name__, {})[qualified] = cls
+            short = self._by_short.setdefault(cls.__name__, {})
+            for earlier in [q for q, c in short.items() if c.__module__ == cls.__module__]:
+                del short[earlier]  # the module's newest class of this name takes the short name
+            short[qualified] = cls
 
     def is_registered(self, obj: Any) -> bool:
         """Whether `obj` is a component class that the registry knows."""

@@ -67,7 +67,8 @@ def add_node_to_graph(
         inputs = [inputs]
     if not isinstance(inputs, (list, tuple)) or not inputs or not all(isinstance(i, str) for i in inputs):
         raise PipelineValidationError(
-            f"{where}: inputs must be a non-empty list of node names, like ['Query'] or ['Retriever'], got {inputs!r}."
+            f"{where}: inputs must be a non-empty list of node names, like ['Query'] or ['Retriever'], got {inputs!r} "
+            "(a pipeline has one single root node, Query or File, and every other node hangs on it)."
         )
 
     root = root_of(graph)

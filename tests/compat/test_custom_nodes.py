@@ -175,3 +175,29 @@ def test_hayricks_own_retrievers_still_need_a_store():
     for cls in (FilterRetriever, TfidfRetriever):
         with pytest.raises(ComponentError, match="document_store must be a document store"):
             cls(document_store=None)
+
+
+def test_the_newest_class_of_a_module_takes_its_short_name():
+    from hayrick import BaseComponent, Pipeline
+
+    def define(tag: str) -> type:
+        class SameNameNode(BaseComponent):  # a class defined in a function, as in Haystack's YAML tests
+            def run(self, query: str):
+                return {"tag": tag}, "output_1"
+
+        return SameNameNode
+
+    define("first")
+    define("second")
+    yaml = """
+version: '1.0'
+components:
+- name: node
+  type: SameNameNode
+pipelines:
+- name: query
+  nodes:
+  - name: node
+    inputs: [Query]
+"""
+    assert Pipeline.load(yaml).run(query="q")["tag"] == "second"

@@ -412,7 +412,8 @@ class PreProcessor(BasePreProcessor):
                 "HuggingFace tokenizer (PreTrainedTokenizerBase) or its name."
             )
         encode = getattr(tokenizer, "encode_plus", None) or tokenizer  # Haystack calls encode_plus
-        offsets = encode(text, return_offsets_mapping=True, add_special_tokens=False)["offset_mapping"]
+        encoded = encode(text, return_offsets_mapping=True, add_special_tokens=False)
+        offsets = getattr(encoded, "offset_mapping", None) or encoded["offset_mapping"]
         starts = [begin for begin, _ in offsets]
         return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
 

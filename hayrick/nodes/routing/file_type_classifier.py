@@ -12,6 +12,11 @@ from typing import Any, ClassVar
 from hayrick.core import BaseComponent
 from hayrick.errors import ComponentError
 
+try:  # libmagic, for files without an extension; without it those files are of unknown type
+    import magic
+except (ImportError, OSError):  # python-magic missing, or the libmagic library it loads
+    magic = None
+
 DEFAULT_TYPES: list[str] = ["txt", "pdf", "md", "docx", "html", "media"]
 #: With the default types, files of these types (by extension or content) take the "media" edge.
 DEFAULT_MEDIA_TYPES: list[str] = ["mp3", "mp4", "mpeg", "m4a", "wav", "webm"]
@@ -96,7 +101,7 @@ class FileTypeClassifier(BaseComponent):
                 f"{', '.join(self._normalized)}."
             )
         raise ValueError(
-            f"FileTypeClassifier: files of type {file_type!r} ({name!r}) are not supported. "
+            f"FileTypeClassifier: Files of type {file_type!r} ({name!r}) are not supported. "
             f"Supported types: {', '.join(self._normalized)}. Add it to supported_types (and connect a "
             "converter to the new edge), pass raise_on_error=False to skip such files, or leave them out."
         )
@@ -128,9 +133,10 @@ class FileTypeClassifier(BaseComponent):
         """
         with open(file_path, "rb") as handle:
             head = handle.read() if self.full_analysis else handle.read(SNIFF_BYTES)
+        magic = globals().get("magic")
         try:
-            import magic
-
+            if magic is None:
+                raise ImportError("python-magic is not installed")
             mime = magic.from_buffer(head, mime=True)
         except ImportError:
             logger.error(
@@ -159,7 +165,8 @@ class FileTypeClassifier(BaseComponent):
         if len(groups) > 1:
             found = "; ".join(f"{t or 'unknown'}: {_sample(paths)}" for t, paths in groups.items())
             raise ValueError(
-                f"FileTypeClassifier: got files of {len(groups)} types in one run ({found}). All files of one run "
+                f"FileTypeClassifier: Multiple non-default file types are not allowed at once: got files of "
+                f"{len(groups)} types in one run ({found}). All files of one run "
                 "take the same edge, so pass one type per run: group them with "
                 "FileTypeClassifier(...).group_by_type(file_paths) and run the pipeline once per group."
             )
