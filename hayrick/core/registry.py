@@ -61,6 +61,7 @@ BUILTIN_COMPONENTS: dict[str, str] = {
     "JoinDocuments": "hayrick.nodes.joiners.join_documents",
     "JoinAnswers": "hayrick.nodes.joiners.join_answers",
     # evaluation nodes
+    "Seq2SeqGenerator": "hayrick.nodes.generators.seq2seq",
     "EvalDocuments": "hayrick.nodes.evaluators.eval_documents",
     "EvalAnswers": "hayrick.nodes.evaluators.eval_answers",
 }

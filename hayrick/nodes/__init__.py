@@ -34,6 +34,8 @@ _EXPORTS = {
     "JoinDocuments": ".joiners.join_documents",
     "JoinAnswers": ".joiners.join_answers",
     "DocumentEmbedder": ".embedders.document_embedder",
+    "BaseGenerator": ".generators.base",
+    "Seq2SeqGenerator": ".generators.seq2seq",
     "EvalDocuments": ".evaluators.eval_documents",
     "EvalAnswers": ".evaluators.eval_answers",
 }

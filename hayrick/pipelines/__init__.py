@@ -11,6 +11,7 @@ from hayrick.pipelines.standard import (
     BaseStandardPipeline,
     DocumentSearchPipeline,
     ExtractiveQAPipeline,
+    GenerativeQAPipeline,
     print_answers,
     print_documents,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "BaseStandardPipeline",
     "DocumentSearchPipeline",
     "ExtractiveQAPipeline",
+    "GenerativeQAPipeline",
     "Pipeline",
     "RootNode",
     "pipelines_to_config",

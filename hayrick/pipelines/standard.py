@@ -151,6 +151,22 @@ class ExtractiveQAPipeline(BaseStandardPipeline):
         self.pipeline.add_node(component=reader, name="Reader", inputs=["Retriever"])
 
 
+class GenerativeQAPipeline(BaseStandardPipeline):
+    """Query -> Retriever -> Generator: answers written from the retrieved documents.
+
+    Example:
+        >>> pipe = GenerativeQAPipeline(generator=Seq2SeqGenerator("my-bart"), retriever=retriever)  # doctest: +SKIP
+        >>> pipe.run(query="Is it good for reading?", params={"Retriever": {"top_k": 3}, "Generator": {"top_k": 1}})  # doctest: +SKIP
+    """
+
+    def __init__(self, generator: BaseComponent, retriever: BaseComponent):
+        _check_component(generator, "generator")
+        _check_component(retriever, "retriever")
+        self.pipeline = Pipeline()
+        self.pipeline.add_node(component=retriever, name="Retriever", inputs=["Query"])
+        self.pipeline.add_node(component=generator, name="Generator", inputs=["Retriever"])
+
+
 class DocumentSearchPipeline(BaseStandardPipeline):
     """Query -> Retriever: the documents relevant to a query.
 

@@ -1,0 +1,138 @@
+"""`BaseGenerator`: the node side of generators (`run`, `run_batch`, the answers they return)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from hayrick._checks import check_int
+from hayrick.core import BaseComponent
+from hayrick.errors import NodeError
+from hayrick.schema import Answer, Document, MultiLabel
+
+
+class BaseGenerator(BaseComponent):
+    """Base class of generators: implement `predict(query, documents, top_k)`.
+
+    `run` answers one query from the documents of the node before it (no documents: no answers, as
+    in Haystack 1.x); `run_batch` answers several, each from its own list of documents.
+
+    Example:
+        >>> class Echo(BaseGenerator):
+        ...     def predict(self, query, documents, top_k=None, max_tokens=None):
+        ...         return {"query": query, "answers": self.create_answers([documents[0].content], documents)}
+        >>> Echo().run(query="q", documents=[Document("an answer")])[0]["answers"][0].answer
+        'an answer'
+    """
+
+    outgoing_edges: ClassVar[int] = 1
+
+    def __init__(self, progress_bar: bool = True) -> None:
+        self.progress_bar = progress_bar
+
+    @abstractmethod
+    def predict(
+        self, query: str, documents: list[Document], top_k: int | None = None, max_tokens: int | None = None
+    ) -> dict[str, Any]:
+        """`{"query": query, "answers": [Answer, ...]}`: answers generated from `documents`."""
+
+    def predict_batch(
+        self,
+        queries: list[str],
+        documents: list[Document] | list[list[Document]],
+        top_k: int | None = None,
+        batch_size: int | None = None,
+        max_tokens: int | None = None,
+    ) -> dict[str, Any]:
+        """`{"queries": queries, "answers": [[Answer, ...] per query]}`.
+
+        `documents` is one list per query, or one list for every query.
+        """
+        groups = documents_per_query(queries, documents, type(self).__name__)
+        answers = [self.predict(q, docs, top_k=top_k, max_tokens=max_tokens)["answers"] for q, docs in zip(queries, groups)]
+        return {"queries": queries, "answers": answers}
+
+    def run(  # type: ignore[override]
+        self,
+        query: str,
+        documents: list[Document],
+        top_k: int | None = None,
+        labels: MultiLabel | None = None,
+        add_isolated_node_eval: bool = False,
+        max_tokens: int | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """Answers `query` from `documents`; `({"query", "answers"}, "output_1")`."""
+        results = self.predict(query, documents, top_k=top_k, max_tokens=max_tokens) if documents else {"answers": []}
+        if add_isolated_node_eval and labels is not None:
+            gold = list({label.document.id: label.document for label in labels.labels}.values())
+            results["answers_isolated"] = self.predict(query, gold, top_k=top_k, max_tokens=max_tokens)["answers"]
+        return results, "output_1"
+
+    def run_batch(  # type: ignore[override]
+        self,
+        queries: list[str],
+        documents: list[Document] | list[list[Document]],
+        top_k: int | None = None,
+        labels: list[MultiLabel] | None = None,
+        batch_size: int | None = None,
+        add_isolated_node_eval: bool = False,
+        max_tokens: int | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        """Answers each query from its documents; `({"queries", "answers": [[...] per query]}, "output_1")`."""
+        return self.predict_batch(queries, documents, top_k=top_k, batch_size=batch_size, max_tokens=max_tokens), "output_1"
+
+    # ----------------------------------------------------------------- helpers
+    def check_top_k(self, top_k: int | None, default: int) -> int:
+        """`top_k`, or `default` when None; a `NodeError` unless it is a positive int."""
+        if top_k is None:
+            return default
+        check_int(top_k, "top_k", owner=type(self).__name__, error=NodeError)
+        return top_k
+
+    def check_inputs(self, query: Any, documents: Any) -> list[Document]:
+        """`documents` as a list of Documents; a `NodeError` for an empty query or no documents."""
+        owner = type(self).__name__
+        if not isinstance(query, str) or not query.strip():
+            raise NodeError(f"{owner}: the query must be a non-empty string, got {query!r}.")
+        if not documents:
+            raise NodeError(
+                f"{owner}: no documents to generate the answer from. Put a retriever before the generator "
+                "(GenerativeQAPipeline(generator, retriever)) or pass documents=[...]."
+            )
+        bad = [type(d).__name__ for d in documents if not isinstance(d, Document)]
+        if bad:
+            raise NodeError(f"{owner}: documents must be Documents, got {', '.join(sorted(set(bad)))}.")
+        return list(documents)
+
+    @staticmethod
+    def create_answers(
+        generated: Sequence[str], documents: Sequence[Document], prompt: str | None = None, **meta: Any
+    ) -> list[Answer]:
+        """Haystack 1.x's generative answers: the documents' ids, and their scores, texts, titles and meta."""
+        base = {
+            "doc_scores": [d.score for d in documents],
+            "content": [d.content for d in documents],
+            "titles": [d.meta.get("name", "") for d in documents],
+            "doc_metas": [dict(d.meta) for d in documents],
+            "prompt": prompt,
+            **meta,
+        }
+        return [
+            Answer(answer=text, type="generative", document_ids=[d.id for d in documents], meta=dict(base))
+            for text in generated
+        ]
+
+
+def documents_per_query(
+    queries: Sequence[str], documents: Sequence[Any], owner: str
+) -> list[list[Document]]:
+    """One list of documents per query: `documents` as given (one list each) or the same list for all."""
+    if documents and all(isinstance(group, (list, tuple)) for group in documents):
+        if len(documents) != len(queries):
+            raise NodeError(
+                f"{owner}.run_batch: {len(documents)} lists of documents for {len(queries)} queries; give one "
+                "list per query, or one list for all of them."
+            )
+        return [list(group) for group in documents]
+    return [list(documents)] * len(queries)

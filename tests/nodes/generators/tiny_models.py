@@ -1,0 +1,27 @@
+"""Tiny randomly initialised seq2seq checkpoints (BART), saved to a folder, for the generator tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.nodes.readers.tiny_models import bpe_tokenizer
+
+
+def build_tiny_bart(folder: Path, seed: int = 0) -> Path:
+    """A 1-layer BART (d_model 16) with a byte-level BPE tokenizer, saved with `save_pretrained`."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizerFast
+
+    torch.manual_seed(seed)
+    bpe = bpe_tokenizer(folder / "bpe")
+    tokenizer = BartTokenizerFast(vocab_file=str(folder / "bpe" / "vocab.json"), merges_file=str(folder / "bpe" / "merges.txt"))
+    config = BartConfig(
+        vocab_size=len(bpe), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=256,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id, forced_bos_token_id=None, forced_eos_token_id=None,
+    )  # fmt: skip
+    model = BartForConditionalGeneration(config).eval()
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
