@@ -62,6 +62,7 @@ BUILTIN_COMPONENTS: dict[str, str] = {
     "JoinAnswers": "hayrick.nodes.joiners.join_answers",
     # evaluation nodes
     "Seq2SeqGenerator": "hayrick.nodes.generators.seq2seq",
+    "RAGenerator": "hayrick.nodes.generators.rag",
     "EvalDocuments": "hayrick.nodes.evaluators.eval_documents",
     "EvalAnswers": "hayrick.nodes.evaluators.eval_answers",
 }

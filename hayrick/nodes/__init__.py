@@ -36,6 +36,7 @@ _EXPORTS = {
     "DocumentEmbedder": ".embedders.document_embedder",
     "BaseGenerator": ".generators.base",
     "Seq2SeqGenerator": ".generators.seq2seq",
+    "RAGenerator": ".generators.rag",
     "EvalDocuments": ".evaluators.eval_documents",
     "EvalAnswers": ".evaluators.eval_answers",
 }

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from hayrick._checks import check_int
 from hayrick.core import BaseComponent
-from hayrick.errors import NodeError
+from hayrick.errors import ComponentError, NodeError
 from hayrick.schema import Answer, Document, MultiLabel
 
 
@@ -136,3 +136,29 @@ def documents_per_query(
             )
         return [list(group) for group in documents]
     return [list(documents)] * len(queries)
+
+
+def model_location(owner: str, model_name_or_path: Any, token: str | bool | None) -> tuple[str, dict[str, Any]]:
+    """`(name, from_pretrained kwargs)`: a model folder that exists, or a hub name; a `ComponentError` otherwise."""
+    import os
+
+    from hayrick.nodes.readers.loading import _looks_local, configure_torch_threads
+
+    configure_torch_threads()
+    name = os.path.expanduser(str(model_name_or_path or ""))
+    if not name:
+        raise ComponentError(f"{owner}: model_name_or_path must be a model folder or a model hub name, got ''.")
+    if _looks_local(name) and not os.path.isdir(name):
+        raise ComponentError(f"{owner}: model folder {name!r} does not exist; pass a folder written by save_pretrained.")
+    return name, ({} if token is None else {"token": token})
+
+
+def load_model_and_tokenizer(owner: str, what: str, name: str, model_cls: Any, tokenizer_cls: Any, **kwargs: Any) -> tuple[Any, Any]:
+    """`model_cls.from_pretrained(name)` in eval mode and `tokenizer_cls.from_pretrained(name)`, errors named."""
+    try:
+        model = model_cls.from_pretrained(name, **kwargs)
+        tokenizer = tokenizer_cls.from_pretrained(name, **kwargs)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ComponentError(f"{owner}: could not load the {what} model or tokenizer from {name!r}: {exc}") from exc
+    model.eval()
+    return model, tokenizer

@@ -18,13 +18,17 @@ Register your own with `register_input_converter(name_or_model_type, converter)`
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from hayrick._checks import check_bool, check_int
-from hayrick.errors import ComponentError, NodeError
-from hayrick.nodes.generators.base import BaseGenerator, documents_per_query
+from hayrick.errors import ComponentError
+from hayrick.nodes.generators.base import (
+    BaseGenerator,
+    documents_per_query,
+    load_model_and_tokenizer,
+    model_location,
+)
 from hayrick.schema import Document
 
 logger = logging.getLogger(__name__)
@@ -182,15 +186,7 @@ def load_seq2seq_model(owner: str, model_name_or_path: str, token: str | bool | 
     """`(model, tokenizer)` of a seq2seq checkpoint; a `ComponentError` that says what to pass otherwise."""
     from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from hayrick.nodes.readers.loading import _looks_local, configure_torch_threads
-
-    configure_torch_threads()
-    name = os.path.expanduser(str(model_name_or_path))
-    if not name:
-        raise ComponentError(f"{owner}: model_name_or_path must be a model folder or a model hub name, got ''.")
-    if _looks_local(name) and not os.path.isdir(name):
-        raise ComponentError(f"{owner}: model folder {name!r} does not exist; pass a folder written by save_pretrained.")
-    kwargs = {} if token is None else {"token": token}
+    name, kwargs = model_location(owner, model_name_or_path, token)
     try:
         config = AutoConfig.from_pretrained(name, **kwargs)
     except (OSError, ValueError) as exc:
@@ -201,15 +197,10 @@ def load_seq2seq_model(owner: str, model_name_or_path: str, token: str | bool | 
             "checkpoint (BART, T5, Pegasus, or an EncoderDecoderModel such as BERT2BERT); for extractive answers use "
             "FARMReader."
         )
-    try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(name, **kwargs)
-        tokenizer = AutoTokenizer.from_pretrained(name, **kwargs)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ComponentError(f"{owner}: could not load the seq2seq model or tokenizer from {name!r}: {exc}") from exc
-    model.eval()
-    if model.config.decoder_start_token_id is None and getattr(model, "generation_config", None) is not None:
-        if model.generation_config.decoder_start_token_id is None:
-            raise ComponentError(
+    model, tokenizer = load_model_and_tokenizer(owner, "seq2seq", name, AutoModelForSeq2SeqLM, AutoTokenizer, **kwargs)
+    generation = getattr(model, "generation_config", None)
+    if model.config.decoder_start_token_id is None and generation is not None and generation.decoder_start_token_id is None:
+        raise ComponentError(
                 f"{owner}: {name!r} sets no decoder_start_token_id, so it cannot generate; set "
                 "model.config.decoder_start_token_id (e.g. the [CLS] id for BERT2BERT) and save it again."
             )

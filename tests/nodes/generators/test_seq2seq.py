@@ -7,7 +7,11 @@ import pytest
 from hayrick import Document, Pipeline
 from hayrick.errors import ComponentError, NodeError
 from hayrick.nodes import BM25Retriever
-from hayrick.nodes.generators import Seq2SeqGenerator, default_input_converter, register_input_converter
+from hayrick.nodes.generators import (
+    Seq2SeqGenerator,
+    default_input_converter,
+    register_input_converter,
+)
 from hayrick.nodes.generators.seq2seq import INPUT_CONVERTERS
 from hayrick.pipelines import GenerativeQAPipeline, print_answers
 from hayrick.stores import InMemoryDocumentStore

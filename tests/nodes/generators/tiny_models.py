@@ -25,3 +25,35 @@ def build_tiny_bart(folder: Path, seed: int = 0) -> Path:
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def build_tiny_rag(folder: Path, dpr_folder: Path, seed: int = 0) -> Path:
+    """A RAG checkpoint of a tiny DPR question encoder (from `dpr_folder`) and a tiny BART, saved to `folder`.
+
+    The question encoder is the one the tiny DensePassageRetriever tests use, so documents embedded by its
+    passage encoder have the dimension RAG scores them in.
+    """
+    import torch
+    from transformers import (
+        AutoTokenizer,
+        BartForConditionalGeneration,
+        BartTokenizerFast,
+        DPRQuestionEncoder,
+        RagConfig,
+        RagTokenForGeneration,
+        RagTokenizer,
+    )
+
+    torch.manual_seed(seed)
+    bart_folder = build_tiny_bart(folder / "bart", seed=seed)
+    question_encoder = DPRQuestionEncoder.from_pretrained(dpr_folder)
+    generator = BartForConditionalGeneration.from_pretrained(bart_folder)
+    config = RagConfig.from_question_encoder_generator_configs(
+        question_encoder.config, generator.config, n_docs=2, max_combined_length=48, title_sep=" / ", doc_sep=" // "
+    )
+    model = RagTokenForGeneration(config=config, question_encoder=question_encoder, generator=generator)
+    model.save_pretrained(folder)
+    RagTokenizer(
+        question_encoder=AutoTokenizer.from_pretrained(dpr_folder), generator=BartTokenizerFast.from_pretrained(bart_folder)
+    ).save_pretrained(folder)
+    return folder
