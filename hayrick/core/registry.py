@@ -63,6 +63,7 @@ BUILTIN_COMPONENTS: dict[str, str] = {
     # evaluation nodes
     "Seq2SeqGenerator": "hayrick.nodes.generators.seq2seq",
     "RAGenerator": "hayrick.nodes.generators.rag",
+    "TransformersSummarizer": "hayrick.nodes.summarizer.transformers",
     "EvalDocuments": "hayrick.nodes.evaluators.eval_documents",
     "EvalAnswers": "hayrick.nodes.evaluators.eval_answers",
 }

@@ -37,6 +37,8 @@ _EXPORTS = {
     "BaseGenerator": ".generators.base",
     "Seq2SeqGenerator": ".generators.seq2seq",
     "RAGenerator": ".generators.rag",
+    "BaseSummarizer": ".summarizer.transformers",
+    "TransformersSummarizer": ".summarizer.transformers",
     "EvalDocuments": ".evaluators.eval_documents",
     "EvalAnswers": ".evaluators.eval_answers",
 }

@@ -12,6 +12,7 @@ from hayrick.pipelines.standard import (
     DocumentSearchPipeline,
     ExtractiveQAPipeline,
     GenerativeQAPipeline,
+    SearchSummarizationPipeline,
     print_answers,
     print_documents,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "GenerativeQAPipeline",
     "Pipeline",
     "RootNode",
+    "SearchSummarizationPipeline",
     "pipelines_to_config",
     "print_answers",
     "print_documents",

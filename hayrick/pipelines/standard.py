@@ -167,6 +167,51 @@ class GenerativeQAPipeline(BaseStandardPipeline):
         self.pipeline.add_node(component=generator, name="Generator", inputs=["Retriever"])
 
 
+class SearchSummarizationPipeline(BaseStandardPipeline):
+    """Query -> Retriever -> Summarizer: the retrieved documents summarised (Haystack 1.x's).
+
+    Args:
+        summarizer: a `TransformersSummarizer`.
+        retriever: any retriever.
+        generate_single_summary: one summary of all retrieved documents instead of one each.
+        return_in_answer_format: return `answers` (the summaries as generative answers, as the QA
+            pipelines do) instead of `documents`.
+    """
+
+    def __init__(
+        self,
+        summarizer: BaseComponent,
+        retriever: BaseComponent,
+        generate_single_summary: bool = False,
+        return_in_answer_format: bool = False,
+    ):
+        _check_component(summarizer, "summarizer")
+        _check_component(retriever, "retriever")
+        self.generate_single_summary = generate_single_summary
+        self.return_in_answer_format = return_in_answer_format
+        self.pipeline = Pipeline()
+        self.pipeline.add_node(component=retriever, name="Retriever", inputs=["Query"])
+        self.pipeline.add_node(component=summarizer, name="Summarizer", inputs=["Retriever"])
+
+    def run(self, query: str, params: dict[str, Any] | None = None, debug: bool | None = None) -> dict[str, Any]:
+        """The summaries of the documents retrieved for `query` (as `answers` with `return_in_answer_format`)."""
+        params = dict(params or {})
+        if self.generate_single_summary:
+            params["Summarizer"] = {"generate_single_summary": True, **(params.get("Summarizer") or {})}
+        output = self.pipeline.run(query=query, params=params, debug=debug)
+        if not self.return_in_answer_format:
+            return output
+        from hayrick.schema import Answer
+
+        answers = [
+            Answer(answer=doc.meta.get("summary", ""), type="generative", context=str(doc.content),
+                   document_ids=doc.meta.get("document_ids") or [doc.id],
+                   meta={k: v for k, v in doc.meta.items() if k != "summary"})
+            for doc in output.get("documents") or []
+        ]  # fmt: skip
+        return {**{k: v for k, v in output.items() if k != "documents"}, "query": query, "answers": answers}
+
+
 class DocumentSearchPipeline(BaseStandardPipeline):
     """Query -> Retriever: the documents relevant to a query.
 

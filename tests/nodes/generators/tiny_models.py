@@ -14,7 +14,7 @@ def build_tiny_bart(folder: Path, seed: int = 0) -> Path:
 
     torch.manual_seed(seed)
     bpe = bpe_tokenizer(folder / "bpe")
-    tokenizer = BartTokenizerFast(vocab_file=str(folder / "bpe" / "vocab.json"), merges_file=str(folder / "bpe" / "merges.txt"))
+    tokenizer = BartTokenizerFast(vocab=str(folder / "bpe" / "vocab.json"), merges=str(folder / "bpe" / "merges.txt"))
     config = BartConfig(
         vocab_size=len(bpe), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=256,
@@ -56,4 +56,29 @@ def build_tiny_rag(folder: Path, dpr_folder: Path, seed: int = 0) -> Path:
     RagTokenizer(
         question_encoder=AutoTokenizer.from_pretrained(dpr_folder), generator=BartTokenizerFast.from_pretrained(bart_folder)
     ).save_pretrained(folder)
+    return folder
+
+
+def build_tiny_bigbird_pegasus(folder: Path, seed: int = 0, max_positions: int = 256) -> Path:
+    """A 1-layer BigBird-Pegasus (d_model 16, block size 4) with the tiny BPE tokenizer, saved to `folder`."""
+    import torch
+    from transformers import (
+        BartTokenizerFast,
+        BigBirdPegasusConfig,
+        BigBirdPegasusForConditionalGeneration,
+    )
+
+    torch.manual_seed(seed)
+    bpe = bpe_tokenizer(folder / "bpe")
+    tokenizer = BartTokenizerFast(vocab=str(folder / "bpe" / "vocab.json"), merges=str(folder / "bpe" / "merges.txt"),
+                                  model_max_length=max_positions)  # fmt: skip
+    config = BigBirdPegasusConfig(
+        vocab_size=len(bpe), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=max_positions,
+        attention_type="block_sparse", block_size=4, num_random_blocks=1, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+    )  # fmt: skip
+    BigBirdPegasusForConditionalGeneration(config).eval().save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
     return folder
