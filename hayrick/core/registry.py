@@ -50,6 +50,7 @@ BUILTIN_COMPONENTS: dict[str, str] = {
     # readers
     "FARMReader": "hayrick.nodes.readers.farm",
     "TransformersReader": "hayrick.nodes.readers.transformers_reader",
+    "DPRReader": "hayrick.nodes.readers.dpr_reader",
     # files and documents
     "TextConverter": "hayrick.nodes.file_converter.txt",
     "PDFToTextConverter": "hayrick.nodes.file_converter.pdf",

@@ -23,6 +23,7 @@ _EXPORTS = {
     "BaseReader": ".readers.base",
     "FARMReader": ".readers.farm",
     "TransformersReader": ".readers.transformers_reader",
+    "DPRReader": ".readers.dpr_reader",
     "BaseConverter": ".file_converter.base",
     "TextConverter": ".file_converter.txt",
     "PDFToTextConverter": ".file_converter.pdf",
