@@ -23,7 +23,10 @@ import time
 
 def measure(attention: str, length: int, layers: int, d_model: int, repeats: int) -> dict[str, float]:
     import torch
-    from transformers import BigBirdPegasusConfig, BigBirdPegasusForConditionalGeneration
+    from transformers import (
+        BigBirdPegasusConfig,
+        BigBirdPegasusForConditionalGeneration,
+    )
 
     torch.manual_seed(0)
     config = BigBirdPegasusConfig(

@@ -133,6 +133,31 @@ class Seq2SeqGenerator(BaseGenerator):
         """`{"query": query, "answers": [...]}`: `top_k` answers written from `documents`."""
         return {"query": query, "answers": self._generate([query], [documents], top_k, max_tokens)[0]}
 
+    def train(
+        self,
+        data_dir: str,
+        train_filename: str,
+        dev_filename: str | None = None,
+        n_epochs: int = 2,
+        batch_size: int = 16,
+        learning_rate: float = 5e-5,
+        max_seq_len: int = 384,
+        save_dir: str | None = None,
+        use_gpu: bool | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Fine-tune on a SQuAD-format file (question and passage in, answer out); see `generators.training`.
+
+        Returns `{"train_loss": [per epoch], "dev_em", "dev_f1", ...}` (dev figures with `dev_filename`)
+        and saves the model to `save_dir` when given. `options`: `max_answer_len`, `warmup_proportion`,
+        `max_examples`, `seed`, `progress_bar`.
+        """
+        from hayrick.nodes.generators.training import train_generator
+
+        return train_generator(self, data_dir, train_filename, dev_filename=dev_filename, n_epochs=n_epochs,
+                               batch_size=batch_size, learning_rate=learning_rate, max_seq_len=max_seq_len,
+                               save_dir=save_dir, use_gpu=use_gpu, **options)  # fmt: skip
+
     def predict_batch(
         self,
         queries: list[str],

@@ -124,3 +124,30 @@ def test_in_a_generative_pipeline_and_yaml(bart, tmp_path, capsys):
     assert isinstance(again.get_node("Generator"), Seq2SeqGenerator)
     again.get_document_store().write_documents(DOCS)  # the YAML holds the store's settings, not its documents
     assert again.run(query="Who lives in Berlin?", params={"Retriever": {"top_k": 1}})["answers"] == result["answers"]
+
+
+def test_train_learns_answers_and_saves_a_model_that_loads_back(bart, tmp_path):
+    import json
+
+    from hayrick.nodes.generators.training import evaluate_generator, squad_pairs
+
+    paragraphs = [
+        ("Carla lives in Berlin.", "Who lives in Berlin?", "Carla"),
+        ("Paris is the capital of France.", "What is the capital of France?", "Paris"),
+        ("The battery life is great.", "How is the battery life?", "great"),
+    ]
+    squad = {"data": [{"title": "t", "paragraphs": [
+        {"context": c, "qas": [{"id": str(i), "question": q, "answers": [{"text": a, "answer_start": c.index(a)}]}]}
+        for i, (c, q, a) in enumerate(paragraphs)]}]}  # fmt: skip
+    (tmp_path / "train.json").write_text(json.dumps(squad))
+    g = generator(bart, min_length=0)
+    before = evaluate_generator(g, squad_pairs(tmp_path / "train.json"), max_answer_len=6)
+    report = g.train(data_dir=str(tmp_path), train_filename="train.json", dev_filename="train.json", n_epochs=100,
+                     batch_size=3, learning_rate=1e-2, max_answer_len=6, save_dir=str(tmp_path / "trained"),
+                     progress_bar=False)  # fmt: skip
+    assert report["train_loss"][-1] < report["train_loss"][0] / 2  # the loss falls
+    assert report["dev_f1"] > before["dev_f1"] and report["dev_f1"] > 0
+    reloaded = Seq2SeqGenerator(str(tmp_path / "trained"), use_gpu=False, max_length=6, min_length=0, num_beams=1)
+    assert evaluate_generator(reloaded, squad_pairs(tmp_path / "train.json"), max_answer_len=6)["dev_f1"] == report["dev_f1"]
+    with pytest.raises(ComponentError, match="not found"):
+        g.train(data_dir=str(tmp_path), train_filename="missing.json")
