@@ -205,5 +205,9 @@ class TransformersSummarizer(BaseSummarizer):
                                    padding=True, return_tensors="pt").to(self.device)  # fmt: skip
             with torch.inference_mode():
                 output = self.model.generate(**batch, min_length=self.min_length, max_length=self.max_length)
-            summaries.extend(self.tokenizer.batch_decode(output, skip_special_tokens=True))
+            cleanup = self.clean_up_tokenization_spaces
+            options = {} if cleanup == getattr(self.tokenizer, "clean_up_tokenization_spaces", cleanup) else {
+                "clean_up_tokenization_spaces": cleanup
+            }  # the tokenizer's own setting needs no override (transformers warns about it for BPE)
+            summaries.extend(self.tokenizer.batch_decode(output, skip_special_tokens=True, **options))
         return [s.strip() for s in summaries]
