@@ -25,7 +25,6 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any
 
-from hayrick.core import accepted_parameters
 from hayrick.evaluation.matching import (
     _NONE,
     GoldLabels,
@@ -86,7 +85,7 @@ def evaluate_pipeline(
     kinds: dict[str, str] = {}
     # per document node, what it returned for each query; matched against the labels after the last query
     retrieved: dict[str, list[tuple[str, str, MultiLabel, list[str], list[Any], list[float | None], list[str]]]] = {}
-    for ml_id, multilabel, info_of in _runs(pipeline, multilabels, params, documents, batch):
+    for ml_id, multilabel, info_of in _runs(pipeline, multilabels, params, documents, batch, add_isolated_node_eval):
         query = multilabel.query
         for node, info in info_of.items():
             output = info["output"]
@@ -134,20 +133,24 @@ def _runs(
     params: dict[str, Any],
     documents: list[list[Document]] | None,
     batch: bool,
+    add_isolated_node_eval: bool = False,
 ) -> Iterator[tuple[str, MultiLabel, dict[str, Any]]]:
-    """Per query: its id, its MultiLabel and `{node: {"input": ..., "output": ...}}` of the nodes that ran."""
+    """Per query: its id, its MultiLabel and `{node: {"input": ..., "output": ...}}` of the nodes that ran.
+
+    In batch mode, `add_isolated_node_eval` also goes to the nodes whose `run_batch` takes it, as in
+    Haystack 1.x (the isolated runs themselves are made here, for every answer node).
+    """
     ids = _unique_ids(multilabels)
     if batch:
+        if add_isolated_node_eval and _accepted_by_a_node(pipeline, "add_isolated_node_eval", batch=True):
+            params = {**params, "add_isolated_node_eval": True}
         result = pipeline.run_batch(queries=[m.query for m in multilabels], labels=multilabels, documents=documents,
                                     params=params or None, debug=True)  # fmt: skip
         debug = result.get("_debug") or {}
         for i, (ml_id, multilabel) in enumerate(zip(ids, multilabels)):
             yield ml_id, multilabel, {node: _query_of_batch(info, i) for node, info in debug.items()}
         return
-    accepts_filters = any(
-        "filters" in names or takes_all
-        for names, takes_all in (accepted_parameters(c.run) for c in pipeline.node_components.values())
-    )
+    accepts_filters = _accepted_by_a_node(pipeline, "filters", batch=False)
     for i, (ml_id, multilabel) in enumerate(zip(ids, multilabels)):
         run_params = params
         filters = multilabel.filters
@@ -157,6 +160,11 @@ def _runs(
         result = pipeline.run(query=multilabel.query, labels=multilabel, documents=docs, params=run_params or None,
                               debug=True)  # fmt: skip
         yield ml_id, multilabel, result.get("_debug") or {}
+
+
+def _accepted_by_a_node(pipeline: Any, name: str, batch: bool) -> bool:
+    """Whether a global param `name` reaches some node of `pipeline` (the rule `params` are routed by)."""
+    return any(signature.accepts(name) for signature in pipeline._plan(batch).signatures.values())
 
 
 def _unique_ids(multilabels: list[MultiLabel]) -> list[str]:

@@ -246,14 +246,7 @@ class Pipeline:
                 `hayrick.evaluation.context_matching`).
             use_auth_token: accepted for Haystack 1.x compatibility (models load from local paths or the hub cache).
         """
-        from hayrick.evaluation.pipeline_eval import evaluate_pipeline
-
-        return evaluate_pipeline(
-            self, labels, params, sas_model_name_or_path, add_isolated_node_eval, documents=documents,
-            custom_document_id_field=custom_document_id_field, context_matching_min_length=context_matching_min_length,
-            context_matching_boost_split_overlaps=context_matching_boost_split_overlaps,
-            context_matching_threshold=context_matching_threshold, sas_batch_size=sas_batch_size, sas_use_gpu=sas_use_gpu,
-        )  # fmt: skip
+        return self._evaluate(locals(), batch=False)
 
     def eval_batch(
         self,
@@ -271,17 +264,14 @@ class Pipeline:
         use_auth_token: str | bool | None = None,
     ) -> Any:
         """`eval` with all queries in one `run_batch` call (as Haystack 1.x, labels' filters are not applied)."""
+        return self._evaluate(locals(), batch=True)
+
+    def _evaluate(self, arguments: dict[str, Any], batch: bool) -> Any:
+        """`evaluate_pipeline` with the arguments of `eval` or `eval_batch` (their `locals()`)."""
         from hayrick.evaluation.pipeline_eval import evaluate_pipeline
 
-        if add_isolated_node_eval:
-            params = {**(params or {}), "add_isolated_node_eval": True}
-        return evaluate_pipeline(
-            self, labels, params, sas_model_name_or_path, add_isolated_node_eval, documents=documents,
-            custom_document_id_field=custom_document_id_field, context_matching_min_length=context_matching_min_length,
-            context_matching_boost_split_overlaps=context_matching_boost_split_overlaps,
-            context_matching_threshold=context_matching_threshold, batch=True, sas_batch_size=sas_batch_size,
-            sas_use_gpu=sas_use_gpu,
-        )  # fmt: skip
+        options = {k: v for k, v in arguments.items() if k not in ("self", "use_auth_token")}
+        return evaluate_pipeline(self, **options, batch=batch)
 
     def _plan(self, batch: bool) -> ExecutionPlan:
         plan = self._plans.get(batch)

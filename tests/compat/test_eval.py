@@ -139,10 +139,21 @@ def test_eval_batch_passes_add_isolated_node_eval_to_run_batch(retriever):
             seen.update(kwargs)
             return {"queries": kwargs["queries"], "_debug": {}}
 
+    class TakesIsolated(BaseComponent):  # a node whose run_batch takes add_isolated_node_eval, as generators do
+        def run(self, query: str, documents: list, add_isolated_node_eval: bool = False):
+            return {"answers": []}, "output_1"
+
+        def run_batch(self, queries: list, documents: list, add_isolated_node_eval: bool = False):
+            return {"answers": [[] for _ in queries]}, "output_1"
+
     spy = Spy()
     spy.add_node(retriever, "Retriever", ["Query"])
+    spy.add_node(TakesIsolated(), "Node", ["Retriever"])
     result = spy.eval_batch(eval_labels(), add_isolated_node_eval=True)
     assert seen["params"]["add_isolated_node_eval"] is True and len(result) == 0
+    plain = ExtractiveQAPipeline(reader=NameReader(), retriever=retriever)  # no node takes it: not passed, no error
+    isolated = plain.eval_batch(eval_labels(), params={"Retriever": {"top_k": 5}}, add_isolated_node_eval=True)
+    assert isolated.calculate_metrics(eval_mode="isolated")["Reader"]["exact_match"] == 1.0
 
 
 @pytest.mark.parametrize("folder", ["document_search", "qa"])

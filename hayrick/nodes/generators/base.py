@@ -83,12 +83,13 @@ class BaseGenerator(BaseComponent):
         return self.predict_batch(queries, documents, top_k=top_k, batch_size=batch_size, max_tokens=max_tokens), "output_1"
 
     # ----------------------------------------------------------------- helpers
-    def check_top_k(self, top_k: int | None, default: int) -> int:
-        """`top_k`, or `default` when None; a `NodeError` unless it is a positive int."""
-        if top_k is None:
+    def positive(self, value: int | None, name: str, default: int) -> int:
+        """`value` (a run-time `top_k`, `batch_size`, ...), or `default` when None; a `NodeError` naming
+        `name` unless it is a positive int."""
+        if value is None:
             return default
-        check_int(top_k, "top_k", owner=type(self).__name__, error=NodeError)
-        return top_k
+        check_int(value, name, owner=type(self).__name__, error=NodeError)
+        return value
 
     def check_inputs(self, query: Any, documents: Any) -> list[Document]:
         """`documents` as a list of Documents; a `NodeError` for an empty query or no documents."""

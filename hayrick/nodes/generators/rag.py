@@ -146,11 +146,11 @@ class RAGenerator(BaseGenerator):
         import torch
 
         documents = self.check_inputs(query, documents)
-        k = self.check_top_k(top_k, self.top_k)
+        k = self.positive(top_k, "top_k", self.top_k)
         if k > self.num_beams:
             logger.warning("RAGenerator: top_k=%d is more than num_beams=%d; returning %d answers.", k, self.num_beams, self.num_beams)
             k = self.num_beams
-        limit = self.check_top_k(max_tokens, self.max_length)
+        limit = self.positive(max_tokens, "max_tokens", self.max_length)
         with torch.inference_mode():
             scores = self.doc_scores(query, documents)
             context_ids, context_mask = self.contextualized_inputs(query, documents)

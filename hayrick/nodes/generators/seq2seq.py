@@ -168,7 +168,7 @@ class Seq2SeqGenerator(BaseGenerator):
     ) -> dict[str, Any]:
         """Answers for every query, `batch_size` queries per `generate` call."""
         groups = documents_per_query(queries, documents, type(self).__name__)
-        size = self.check_top_k(batch_size, self.batch_size)
+        size = self.positive(batch_size, "batch_size", self.batch_size)
         from tqdm import tqdm
 
         answers: list[list[Any]] = []
@@ -183,7 +183,7 @@ class Seq2SeqGenerator(BaseGenerator):
         import torch
 
         owner = type(self).__name__
-        k = self.check_top_k(top_k, self.top_k)
+        k = self.positive(top_k, "top_k", self.top_k)
         if k > self.num_beams:
             logger.warning("%s: top_k=%d is more than num_beams=%d; returning %d answers.", owner, k, self.num_beams, self.num_beams)
             k = self.num_beams
@@ -191,7 +191,7 @@ class Seq2SeqGenerator(BaseGenerator):
         encoded = [self.converter(tokenizer=self.tokenizer, query=q, documents=docs, top_k=k) for q, docs in zip(queries, groups)]
         features = [{"input_ids": e["input_ids"][0], "attention_mask": e["attention_mask"][0]} for e in encoded]
         batch = self.tokenizer.pad(features, return_tensors="pt") if len(features) > 1 else encoded[0]
-        limit = self.check_top_k(max_tokens, self.max_length)
+        limit = self.positive(max_tokens, "max_tokens", self.max_length)
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=batch["input_ids"].to(self.device),

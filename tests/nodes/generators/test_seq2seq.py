@@ -108,6 +108,10 @@ def test_bad_inputs_say_what_to_pass(bart):
         g.predict(query="  ", documents=DOCS)
     with pytest.raises(NodeError, match="top_k"):
         g.predict(query="who?", documents=DOCS, top_k=0)
+    with pytest.raises(NodeError, match="batch_size"):
+        g.predict_batch(["who?"], DOCS, batch_size=0)
+    with pytest.raises(NodeError, match="max_tokens"):
+        g.predict(query="who?", documents=DOCS, max_tokens=0)
     assert g.run(query="who?", documents=[])[0] == {"answers": []}  # as Haystack: no documents, no answers
 
 
