@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Sequence
 from typing import IO, Any
 
 import networkx as nx
@@ -339,12 +340,18 @@ class Pipeline:
             PipelineConfigError: the config is wrong (the message names the entry); a missing file raises
                 `PipelineConfigFileNotFoundError`, which is also a `FileNotFoundError`.
         """
-        from hayrick.pipelines.config import build_component, pipeline_spec, read_config
+        from hayrick.pipelines.config import pipeline_spec, read_config
 
         config = source if isinstance(source, dict) else read_config(source)
         spec = pipeline_spec(config, pipeline_name, overwrite_with_env_variables, strict_version_check)
+        return cls._from_spec(spec, built={})
+
+    @classmethod
+    def _from_spec(cls, spec: Any, built: dict[str, BaseComponent]) -> Pipeline:
+        """Build the pipeline of a `PipelineSpec`; components already in `built` (by name) are reused."""
+        from hayrick.pipelines.config import build_component
+
         pipeline = cls()
-        built: dict[str, BaseComponent] = {}  # only the components this pipeline's nodes use, and theirs
         for node in spec.nodes:
             component = build_component(node["name"], spec.components, built)
             try:
@@ -352,6 +359,47 @@ class Pipeline:
             except PipelineValidationError as exc:
                 raise PipelineConfigError(f"{node['where']}: {exc}") from None
         return pipeline
+
+    @classmethod
+    def load_many(
+        cls,
+        source: str | os.PathLike | IO[str] | dict,
+        pipeline_names: Sequence[str] | None = None,
+        overwrite_with_env_variables: bool = True,
+        strict_version_check: bool = False,
+    ) -> dict[str, Pipeline]:
+        """Build several pipelines of one config that share their components: one store, one model.
+
+        `Pipeline.load` called twice builds every component twice, so an indexing pipeline and a
+        query pipeline over an `InMemoryDocumentStore` would each get a store of their own. Here a
+        component named in several pipelines is built once and is the same object in each.
+
+        Example:
+            >>> pipes = Pipeline.load_many("yaml_pipelines/extractive_qa.yml", ["query", "indexing"])  # doctest: +SKIP
+            >>> pipes["query"].get_document_store() is pipes["indexing"].get_document_store()  # doctest: +SKIP
+            True
+
+        Args:
+            source: a YAML file path, YAML text, an open stream or a config dict.
+            pipeline_names: the pipelines to build (default: every pipeline of the config).
+
+        Returns:
+            The pipelines by name, in the order asked for.
+
+        Raises:
+            PipelineConfigError: the config is wrong, or names no pipeline called so.
+        """
+        from hayrick.pipelines.config import normalize_config, pipeline_spec, read_config
+
+        config = source if isinstance(source, dict) else read_config(source)
+        if pipeline_names is None:
+            pipeline_names = list(normalize_config(config)[1])
+        built: dict[str, BaseComponent] = {}
+        pipelines: dict[str, Pipeline] = {}
+        for name in pipeline_names:
+            spec = pipeline_spec(config, name, overwrite_with_env_variables, strict_version_check)
+            pipelines[name] = cls._from_spec(spec, built)
+        return pipelines
 
     @classmethod
     def load_from_yaml(

@@ -170,3 +170,35 @@ def test_user_node_with_kwargs_run_can_join():
     p.add_node(AppendText("b"), "B", ["Query"])
     p.add_node(AnyJoin(), "J", ["A", "B"])
     assert p.run(query="q")["n_inputs"] == 2
+
+
+def test_load_many_builds_shared_components_once(tmp_path) -> None:
+    from hayrick.errors import PipelineConfigError
+
+    config = {
+        "version": "1.0",
+        "components": [
+            {"name": "Store", "type": "InMemoryDocumentStore", "params": {"use_bm25": True}},
+            {"name": "Retriever", "type": "BM25Retriever", "params": {"document_store": "Store"}},
+            {"name": "Converter", "type": "TextConverter"},
+        ],
+        "pipelines": [
+            {"name": "query", "nodes": [{"name": "Retriever", "inputs": ["Query"]}]},
+            {"name": "indexing", "nodes": [{"name": "Converter", "inputs": ["File"]},
+                                           {"name": "Store", "inputs": ["Converter"]}]},
+        ],
+    }  # fmt: skip
+    pipelines = Pipeline.load_many(config)
+    assert list(pipelines) == ["query", "indexing"]
+    store = pipelines["indexing"].get_node("Store")
+    assert pipelines["query"].get_node("Retriever").document_store is store
+    path = tmp_path / "a.txt"
+    path.write_text("the battery lasts three weeks")
+    pipelines["indexing"].run(file_paths=[str(path)])
+    assert pipelines["query"].run(query="battery")["documents"][0].content == "the battery lasts three weeks"
+    separate = [Pipeline.load(config, pipeline_name=name) for name in ("query", "indexing")]
+    assert separate[0].get_node("Retriever").document_store is not separate[1].get_node("Store")
+    only = Pipeline.load_many(config, ["indexing"])
+    assert list(only) == ["indexing"]
+    with pytest.raises(PipelineConfigError, match="valid pipeline names: query, indexing"):
+        Pipeline.load_many(config, ["search"])
