@@ -6,6 +6,7 @@ hayrick index PIPELINE.yml PATH... [--pipeline-name indexing] [--batch-size 16]
 hayrick validate PIPELINE.yml [--pipeline-name N]
 hayrick draw PIPELINE.yml out.png [--pipeline-name N]
 hayrick eval PIPELINE.yml --squad dev-v1.1.json [--top-k 1 5 10] [--pipeline-name query] [--params JSON]
+hayrick serve PIPELINES.yml [--host 127.0.0.1] [--port 8000] [--workers 1]
 ```
 
 Errors in the file or the run are printed as one readable message and exit with status 2.
@@ -71,6 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--isolated", action="store_true", help="also run readers on the gold paragraphs")
     evaluate.add_argument("--save", type=Path, help="a folder to save the per-node results to (CSV)")
     evaluate.set_defaults(func=cmd_eval)
+
+    serve = commands.add_parser(
+        "serve", help="serve the query and indexing pipelines of a YAML file: REST API and search page"
+    )
+    serve.add_argument("pipeline", type=Path, nargs="?",
+                       help="the pipeline YAML file (default: the environment's PIPELINE_YAML_PATH)")  # fmt: skip
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--query-pipeline", help="the pipeline /query runs (default: QUERY_PIPELINE_NAME or 'query')")
+    serve.add_argument("--indexing-pipeline",
+                       help="the pipeline /file-upload runs (default: INDEXING_PIPELINE_NAME or 'indexing')")  # fmt: skip
+    serve.add_argument("--file-upload-path", help="folder for uploads while they are indexed (FILE_UPLOAD_PATH)")
+    serve.add_argument("--concurrency", type=int,
+                       help="requests at once per worker, more get 503 (CONCURRENT_REQUEST_PER_WORKER, default 4)")  # fmt: skip
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(func=cmd_serve)
 
     draw = commands.add_parser("draw", help="draw a pipeline of a YAML file to a PNG")
     draw.add_argument("pipeline", type=Path)
@@ -225,6 +243,56 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for name, graph in graphs.items():
         nodes = [n for n, d in graph.nodes(data=True) if d["type_name"] != "RootNode"]
         print(f"{args.pipeline}: pipeline '{name}' is valid ({len(nodes)} nodes: {', '.join(nodes)})")
+    return 0
+
+
+#: Stores that live inside one process: several workers would each hold a different copy.
+SINGLE_PROCESS_STORES = ("InMemoryDocumentStore", "FAISSDocumentStore")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Load the pipelines, then listen: nothing answers until the models are loaded."""
+    import os
+
+    try:
+        import uvicorn
+
+        from hayrick.api.app import create_app
+        from hayrick.api.settings import APISettings
+    except ImportError as exc:
+        raise PipelineConfigError(f'hayrick serve needs FastAPI and uvicorn ({exc.name} is missing): pip install "hayrick[api]"') from None
+    from hayrick.pipelines.config import normalize_config, read_config
+
+    if args.workers < 1 or not 0 < args.port < 65536:
+        raise PipelineConfigError(f"--workers must be >= 1 and --port in 1..65535, got {args.workers} and {args.port}.")
+    settings = APISettings.from_env(
+        pipeline_yaml_path=str(args.pipeline) if args.pipeline else None, query_pipeline_name=args.query_pipeline,
+        indexing_pipeline_name=args.indexing_pipeline, file_upload_path=args.file_upload_path,
+        concurrent_request_per_worker=args.concurrency,
+    )  # fmt: skip
+    if not settings.pipeline_yaml_path:
+        raise PipelineConfigError("Name the pipeline file to serve: hayrick serve PIPELINES.yml (or set PIPELINE_YAML_PATH).")
+    if args.workers > 1:
+        components, _ = normalize_config(read_config(settings.pipeline_yaml_path))
+        local = sorted({c["type"] for c in components.values() if c["type"] in SINGLE_PROCESS_STORES})
+        if local:
+            raise PipelineConfigError(
+                f"{settings.pipeline_yaml_path} uses {', '.join(local)}, which lives inside one process: with "
+                f"--workers {args.workers} each worker would hold its own copy, and a file uploaded to one would be "
+                "invisible to the others. Use SQLDocumentStore (SQLite or PostgreSQL) or --workers 1."
+            )
+        for field in ("pipeline_yaml_path", "query_pipeline_name", "indexing_pipeline_name", "file_upload_path",
+                      "concurrent_request_per_worker"):  # fmt: skip
+            os.environ[field.upper()] = str(getattr(settings, field))
+        print(f"Serving {settings.pipeline_yaml_path} with {args.workers} workers on http://{args.host}:{args.port}",
+              file=sys.stderr)  # fmt: skip
+        uvicorn.run("hayrick.api.app:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level=args.log_level)  # fmt: skip
+        return 0
+    app = create_app(settings=settings)
+    print(f"Serving {settings.pipeline_yaml_path} on http://{args.host}:{args.port} "
+          f"(search page: /, API docs: /docs)", file=sys.stderr)  # fmt: skip
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 

@@ -1,0 +1,1 @@
+"""The endpoints, one router per family (search, documents, feedback, file upload, health)."""
