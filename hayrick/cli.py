@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from hayrick.errors import HayrickError, PipelineConfigError
+from hayrick.schema import json_default
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -254,13 +255,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Load the pipelines, then listen: nothing answers until the models are loaded."""
     import os
 
-    try:
-        import uvicorn
+    from hayrick.api import require_api
+    from hayrick.lazy_imports import require
 
-        from hayrick.api.app import create_app
-        from hayrick.api.settings import APISettings
+    try:
+        require_api()
+        uvicorn = require("uvicorn", owner="hayrick serve", extra="api")
     except ImportError as exc:
-        raise PipelineConfigError(f'hayrick serve needs FastAPI and uvicorn ({exc.name} is missing): pip install "hayrick[api]"') from None
+        raise PipelineConfigError(str(exc)) from None
+    from hayrick.api.app import create_app
+    from hayrick.api.settings import APISettings
     from hayrick.pipelines.config import normalize_config, read_config
 
     if args.workers < 1 or not 0 < args.port < 65536:
@@ -311,17 +315,8 @@ def cmd_draw(args: argparse.Namespace) -> int:
     return 0
 
 
-def to_jsonable(value: Any) -> Any:
-    """`json.dumps` default: schema objects as dicts, numpy arrays as lists, sets as sorted lists."""
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    if isinstance(value, Path):
-        return str(value)
-    return repr(value)
+#: `json.dumps` default for pipeline results (schema objects, numpy values, sets, paths).
+to_jsonable = json_default
 
 
 def _snippet(text: Any, width: int = 160) -> str:

@@ -29,7 +29,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "postgres": ("psycopg2-binary",),
     "ray": ("ray",),
     "milvus": ("pymilvus",),
-    "api": ("fastapi", "uvicorn"),
+    "api": ("fastapi", "uvicorn", "python-multipart", "psutil"),
 }
 
 #: Extras whose packages need torch installed first (its CPU build, to avoid GBs of CUDA packages).
@@ -41,6 +41,7 @@ _PACKAGES = {
     "psycopg2": "psycopg2-binary",
     "bs4": "beautifulsoup4",
     "magic": "python-magic",
+    "python_multipart": "python-multipart",
     "sentence_transformers": "sentence-transformers",
     "sqlalchemy": "sqlalchemy>=2",
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
@@ -35,6 +36,20 @@ from typing_extensions import Self
 from hayrick._checks import is_number
 
 ContentType = Literal["text", "table", "image", "audio"]
+
+
+def json_default(value: Any) -> Any:
+    """A `json.dumps(..., default=json_default)` for pipeline results: schema objects as their dicts,
+    numpy values as lists, sets as sorted lists, paths as strings, anything else as its repr."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return repr(value)
 
 
 def _jsonable(value: Any) -> Any:

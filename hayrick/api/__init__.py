@@ -14,21 +14,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hayrick.api.settings import APISettings
+from hayrick.lazy_imports import require
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-_MISSING = 'The REST API needs FastAPI and uvicorn: pip install "hayrick[api]"'
+
+def require_api() -> None:
+    """Raise an ImportError naming the `[api]` extra if a package the service needs is missing."""
+    for module in ("fastapi", "python_multipart", "psutil"):
+        require(module, owner="The REST API", extra="api")
 
 
 def create_app(*args: Any, **kwargs: Any) -> FastAPI:
     """Build the app; see `hayrick.api.app.create_app`."""
-    try:
-        from hayrick.api.app import create_app as build
-    except ImportError as exc:
-        if exc.name and exc.name.split(".")[0] in ("fastapi", "starlette", "uvicorn", "psutil", "multipart", "python_multipart"):
-            raise ImportError(f"{_MISSING} ({exc.name} is missing).") from exc
-        raise
+    require_api()
+    from hayrick.api.app import create_app as build
+
     return build(*args, **kwargs)
 
 

@@ -61,6 +61,7 @@ def create_app(
         root_path=settings.root_path,
         description="Search and question answering over your documents (Haystack 1.x's REST API).",
         generate_unique_id_function=lambda route: route.name,  # operation ids `query`, `upload_file`, ...
+        strict_content_type=False,  # JSON sent without a Content-Type is read, as Haystack 1.x's API read it
     )
     app.state.service = service
     for router in (search.router, feedback.router, upload.router, documents.router, health.router):

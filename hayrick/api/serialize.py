@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from starlette.responses import Response
+
+from hayrick.schema import json_default as jsonable
 
 try:  # orjson is optional: about 5x faster on large results, same output
     import orjson as _orjson
@@ -14,23 +15,14 @@ except ImportError:  # pragma: no cover - exercised where orjson is not installe
     _orjson = None
 
 
-def jsonable(value: Any) -> Any:
-    """`json.dumps` default for what pipelines return: schema objects, numpy values, sets, paths."""
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    if isinstance(value, Path):
-        return str(value)
-    return repr(value)
+def document_body(document: Any, embedding: bool = True) -> dict[str, Any]:
+    """A Document as the API sends it: None fields left out, and the embedding with `embedding=False`.
 
-
-def document_body(document: Any) -> dict[str, Any]:
-    """A Document as the API sends it: no embedding, no None fields."""
+    `/query` sends embeddings where the documents have them, as Haystack 1.x does; `/documents/get_by_filters`
+    leaves them out."""
     data = document.to_dict()
-    data.pop("embedding", None)
+    if not embedding:
+        data.pop("embedding", None)
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -39,10 +31,9 @@ def answer_body(answer: Any) -> dict[str, Any]:
 
 
 def label_body(label: Any) -> dict[str, Any]:
+    """A Label with every field (`no_answer` included), as Haystack 1.x's `GET /feedback` sends it."""
     data = label.to_dict()
     data["no_answer"] = label.no_answer
-    if isinstance(data.get("document"), dict):
-        data["document"].pop("embedding", None)
     return data
 
 

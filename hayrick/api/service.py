@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -170,6 +171,32 @@ class Service:
         if store is None:
             raise APIError(501, "The pipelines hold no document store, so there are no documents or feedback to serve.")
         return store
+
+    def __post_init__(self) -> None:
+        self._recent_ms: dict[int, float] = {}
+
+    async def run_async(self, pipeline: Any, batch: bool = False, **kwargs: Any) -> dict[str, Any]:
+        """Run `pipeline` from the event loop: inline while its recent runs took under `inline_below_ms`
+        (a BM25 query: a hop to a worker thread would cost as much as the query), else in a worker thread
+        so the loop keeps serving (a reader, a large store). The first run of each pipeline goes to a thread."""
+        from starlette.concurrency import run_in_threadpool
+
+        method = self.run_batch if batch else self.run
+        key = id(pipeline)
+
+        def timed() -> dict[str, Any]:  # the run's own time, without the wait for a thread
+            start = time.perf_counter()
+            try:
+                return method(pipeline, **kwargs)
+            finally:
+                took = (time.perf_counter() - start) * 1000
+                recent = self._recent_ms.get(key)
+                self._recent_ms[key] = took if recent is None else 0.8 * recent + 0.2 * took
+
+        recent = self._recent_ms.get(key)
+        if recent is not None and recent < self.settings.inline_below_ms:
+            return timed()
+        return await run_in_threadpool(timed)
 
     def run(self, pipeline: Any, **kwargs: Any) -> dict[str, Any]:
         """`pipeline.run(**kwargs)`, with its errors turned into `APIError`s."""

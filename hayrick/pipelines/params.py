@@ -72,6 +72,8 @@ def route_params(params: Mapping[str, Any] | None, nodes: Mapping[str, NodeSigna
         if key in nodes:
             continue
         receivers = [name for name, signature in nodes.items() if signature.accepts(key)]
+        if not receivers and key in PIPELINE_NODE_KEYS:
+            receivers = list(nodes)  # {"debug": True}: every node reports its debug output, as in Haystack 1.x
         if not receivers:
             accepted = "; ".join(f"'{n}' ({s.type_name}): {_list(s.names)}" for n, s in nodes.items())
             all_names = {name for s in nodes.values() for name in s.names} | set(nodes)

@@ -223,3 +223,40 @@ def test_create_app_with_several_stores_is_refused(tmp_path: Path) -> None:
     pipeline.add_node(BM25Retriever(document_store=InMemoryDocumentStore(use_bm25=True)), "B", ["Query"])
     with pytest.raises(PipelineError, match="Multiple Document Stores"):
         create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path))
+
+
+class WhereAmI(BaseComponent):
+    """Records whether each run happened on the event loop (inline) or in a worker thread."""
+
+    def __init__(self, sleep_s: float = 0.0) -> None:
+        self.sleep_s = sleep_s
+        self.on_loop: list[bool] = []
+
+    def run(self, query: str):  # type: ignore[override]
+        import asyncio
+        import time
+
+        try:
+            asyncio.get_running_loop()
+            self.on_loop.append(True)
+        except RuntimeError:
+            self.on_loop.append(False)
+        time.sleep(self.sleep_s)
+        return {"documents": []}, "output_1"
+
+
+@pytest.mark.parametrize(("sleep_s", "inline_below_ms", "expected"), [
+    (0.0, 3, [False, True, True]),     # fast: the first run in a thread, then on the loop (no thread hop)
+    (0.02, 3, [False, False, False]),  # 20 ms a run: always a worker thread, the loop keeps serving
+    (0.0, 0, [False, False, False]),   # inline turned off
+])  # fmt: skip
+def test_fast_pipelines_run_inline_slow_ones_in_threads(tmp_path: Path, sleep_s: float, inline_below_ms: int,
+                                                         expected: list[bool]) -> None:
+    node = WhereAmI(sleep_s)
+    pipeline = Pipeline()
+    pipeline.add_node(node, "Where", ["Query"])
+    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), inline_below_ms=inline_below_ms)
+    with TestClient(app) as client:
+        for _ in expected:
+            assert client.post("/query", json={"query": "q"}).status_code == 200
+    assert node.on_loop == expected

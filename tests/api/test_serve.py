@@ -112,3 +112,14 @@ def test_two_workers_share_a_sqlite_store(tmp_path: Path) -> None:
                     assert fresh.post("/query", json={"query": "shared workers"}).json()["documents"]
     finally:
         stop_service(process)
+
+
+def test_a_missing_api_package_names_the_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+                                               tmp_path: Path) -> None:
+    import hayrick.api
+
+    monkeypatch.setitem(sys.modules, "psutil", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"pip install 'hayrick\[api\]'"):
+        hayrick.api.create_app(str(write_yaml(tmp_path)))
+    assert main(["serve", str(write_yaml(tmp_path))]) == 2
+    assert "hayrick[api]" in capsys.readouterr().err

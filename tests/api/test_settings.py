@@ -42,5 +42,5 @@ def test_bad_numbers_in_env_are_refused_with_the_variable_named(value: str) -> N
 
 
 def test_invalid_init_is_refused() -> None:
-    with pytest.raises(PipelineConfigError, match="max_upload_size must be a positive int"):
+    with pytest.raises(PipelineConfigError, match="max_upload_size must be an int >= 1"):
         APISettings(max_upload_size=True)  # type: ignore[arg-type]

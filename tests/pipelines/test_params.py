@@ -29,6 +29,22 @@ def test_debug_is_accepted_for_every_node():
     assert route_params({"Reader": {"debug": True}}, NODES) == {"Reader": {"debug": True}}
 
 
+def test_global_debug_reaches_every_node_as_in_haystack():
+    strict = {k: v for k, v in NODES.items() if k != "Custom"}
+    assert route_params({"debug": True, "Reader": {"top_k": 3}}, strict) == {
+        "Retriever": {"debug": True}, "Reader": {"top_k": 3, "debug": True}}  # fmt: skip
+
+
+def test_global_debug_turns_on_debug_output() -> None:
+    from hayrick import Pipeline
+    from tests.sample_nodes import AppendText
+
+    pipeline = Pipeline()
+    pipeline.add_node(AppendText(), "Append", ["Query"])
+    assert "_debug" not in pipeline.run(query="a")
+    assert set(pipeline.run(query="a", params={"debug": True})["_debug"]) == {"Append"}
+
+
 def test_errors_list_what_is_accepted():
     with pytest.raises(PipelineValidationError, match=r"'Reader' \(FARMReader\) does not accept the parameter 'filters'.*It accepts: documents, query, top_k"):
         route_params({"Reader": {"filters": {}}}, {k: v for k, v in NODES.items() if k != "Custom"})

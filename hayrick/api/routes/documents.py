@@ -24,7 +24,7 @@ def get_documents(filters: FilterRequest, http: Request, index: str | None = Non
     _check_filters(filters.filters, "filters")
     with service.limiter.run():
         documents = store.get_all_documents(filters=filters.filters or None, index=index, return_embedding=False)
-    return JSON([document_body(d) for d in documents])
+    return JSON([document_body(d, embedding=False) for d in documents])
 
 
 @router.post("/documents/delete_by_filters", response_model=bool)

@@ -92,7 +92,7 @@ def _check_filters(filters: Any, where: str) -> None:
 
 
 @router.post("/query", response_model=QueryResponse, response_model_exclude_none=True)
-def query(request: QueryRequest, http: Request) -> JSON:
+async def query(request: QueryRequest, http: Request) -> JSON:
     """Run the query pipeline: `{"query": "Is it good for reading?", "params": {"Retriever": {"top_k": 5}}}`.
 
     Answers `{query, answers, documents[, _debug]}`; 422 for a bad query, params or filters; 503 when
@@ -103,14 +103,15 @@ def query(request: QueryRequest, http: Request) -> JSON:
     params = check_params(request.params)
     with service.limiter.run():
         start = time.perf_counter()
-        result = service.run(service.query_pipeline, query=request.query, params=params or None, debug=bool(request.debug))
+        result = await service.run_async(service.query_pipeline, query=request.query, params=params or None,
+                                         debug=bool(request.debug))  # fmt: skip
         logger.info("query %r answered in %.1f ms", request.query[:80], (time.perf_counter() - start) * 1000)
     return JSON(query_body(request.query, result.get("answers"), result.get("documents"), result.get("_debug"),
                            result.get("results")))  # fmt: skip
 
 
 @router.post("/query-batch", response_model=list[QueryResponse], response_model_exclude_none=True)
-def query_batch(request: QueryBatchRequest, http: Request) -> JSON:
+async def query_batch(request: QueryBatchRequest, http: Request) -> JSON:
     """Run several queries through the pipeline's `run_batch`; answers one `/query` body per query, in order."""
     service = service_of(http)
     if not request.queries:
@@ -125,8 +126,8 @@ def query_batch(request: QueryBatchRequest, http: Request) -> JSON:
         check_query(text, service, field=f"queries[{i}]")
     params = check_params(request.params)
     with service.limiter.run():
-        result = service.run_batch(service.query_pipeline, queries=request.queries, params=params or None,
-                                   debug=bool(request.debug))  # fmt: skip
+        result = await service.run_async(service.query_pipeline, batch=True, queries=request.queries,
+                                         params=params or None, debug=bool(request.debug))  # fmt: skip
     answers = result.get("answers") or [[] for _ in request.queries]
     documents = result.get("documents") or [[] for _ in request.queries]
     bodies = []
