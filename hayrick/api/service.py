@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from hayrick.api.placement import RunPlacement
 from hayrick.api.settings import APISettings
 from hayrick.errors import (
     ComponentError,
@@ -173,30 +174,41 @@ class Service:
         return store
 
     def __post_init__(self) -> None:
-        self._recent_ms: dict[int, float] = {}
+        self.placement = RunPlacement(self.settings.inline_below_ms)
+        self._writers = 0
+        self._writers_lock = threading.Lock()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Mark a write to the store (an upload, a delete) while it runs: queries then go to worker threads,
+        so none waits on the event loop for a store lock that a long write holds."""
+        with self._writers_lock:
+            self._writers += 1
+        try:
+            yield
+        finally:
+            with self._writers_lock:
+                self._writers -= 1
 
     async def run_async(self, pipeline: Any, batch: bool = False, **kwargs: Any) -> dict[str, Any]:
-        """Run `pipeline` from the event loop: inline while its recent runs took under `inline_below_ms`
-        (a BM25 query: a hop to a worker thread would cost as much as the query), else in a worker thread
-        so the loop keeps serving (a reader, a large store). The first run of each pipeline goes to a thread."""
+        """Run `pipeline` from the event loop: inline if it is fast, else in a worker thread
+        (`hayrick.api.placement` says how it decides)."""
         from starlette.concurrency import run_in_threadpool
 
         method = self.run_batch if batch else self.run
         key = id(pipeline)
 
-        def timed() -> dict[str, Any]:  # the run's own time, without the wait for a thread
-            start = time.perf_counter()
+        def timed(inline: bool) -> dict[str, Any]:  # the run's own time, without the wait for a thread
+            start, cpu = time.perf_counter(), time.thread_time()
             try:
                 return method(pipeline, **kwargs)
             finally:
-                took = (time.perf_counter() - start) * 1000
-                recent = self._recent_ms.get(key)
-                self._recent_ms[key] = took if recent is None else 0.8 * recent + 0.2 * took
+                wall_ms = (time.perf_counter() - start) * 1000
+                self.placement.record(key, wall_ms, (time.thread_time() - cpu) * 1000, inline)
 
-        recent = self._recent_ms.get(key)
-        if recent is not None and recent < self.settings.inline_below_ms:
-            return timed()
-        return await run_in_threadpool(timed)
+        if self.placement.inline(key, writing=self._writers > 0):
+            return timed(True)
+        return await run_in_threadpool(timed, False)
 
     def run(self, pipeline: Any, **kwargs: Any) -> dict[str, Any]:
         """`pipeline.run(**kwargs)`, with its errors turned into `APIError`s."""

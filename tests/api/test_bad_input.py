@@ -246,9 +246,9 @@ class WhereAmI(BaseComponent):
 
 
 @pytest.mark.parametrize(("sleep_s", "inline_below_ms", "expected"), [
-    (0.0, 3, [False, True, True]),     # fast: the first run in a thread, then on the loop (no thread hop)
-    (0.02, 3, [False, False, False]),  # 20 ms a run: always a worker thread, the loop keeps serving
-    (0.0, 0, [False, False, False]),   # inline turned off
+    (0.0, 200, [False, True, True]),     # fast: the first run in a thread, then on the loop (no thread hop)
+    (0.25, 200, [False, False, False]),  # slower than the threshold: always a worker thread, the loop keeps serving
+    (0.0, 0, [False, False, False]),     # inline turned off
 ])  # fmt: skip
 def test_fast_pipelines_run_inline_slow_ones_in_threads(tmp_path: Path, sleep_s: float, inline_below_ms: int,
                                                          expected: list[bool]) -> None:
@@ -260,3 +260,18 @@ def test_fast_pipelines_run_inline_slow_ones_in_threads(tmp_path: Path, sleep_s:
         for _ in expected:
             assert client.post("/query", json={"query": "q"}).status_code == 200
     assert node.on_loop == expected
+
+
+def test_queries_leave_the_event_loop_while_a_write_runs(tmp_path: Path) -> None:
+    node = WhereAmI()
+    pipeline = Pipeline()
+    pipeline.add_node(node, "Where", ["Query"])
+    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), inline_below_ms=200)
+    service = app.state.service
+    with TestClient(app) as client:
+        for _ in range(2):
+            client.post("/query", json={"query": "q"})
+        with service.writing():  # as during an upload
+            client.post("/query", json={"query": "q"})
+        client.post("/query", json={"query": "q"})
+    assert node.on_loop == [False, True, False, True]

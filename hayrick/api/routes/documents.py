@@ -33,7 +33,7 @@ def delete_documents(filters: FilterRequest, http: Request, index: str | None = 
     service = service_of(http)
     store = service.require_store()
     _check_filters(filters.filters, "filters")
-    with service.limiter.run():
+    with service.limiter.run(), service.writing():
         store.delete_documents(filters=filters.filters or None, index=index)
     return True
 

@@ -124,7 +124,7 @@ def upload_file(
         # file_path is the name as uploaded: the server's copy is gone after indexing
         meta_of = {path: {**meta_form, "name": name, "file_path": name} for path, name in zip(paths, names)}
         written = 0
-        with service.limiter.run():
+        with service.limiter.run(), service.writing():
             try:
                 groups = file_groups(pipeline, paths)
                 if len(groups) > 1:
