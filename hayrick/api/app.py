@@ -52,6 +52,7 @@ def create_app(
         PipelineConfigError: the file or its pipelines are wrong (before anything listens).
     """
     settings = (settings or APISettings.from_env()).with_overrides(pipeline_yaml_path=pipeline_yaml_path, **overrides)
+    logging.getLogger("hayrick").setLevel(settings.log_level.upper())
     service = Service.load(settings, pipelines)
     settings.upload_dir()
 
@@ -102,7 +103,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(_errors(str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        detail = str(exc.detail)
+        if exc.status_code == 400 and detail == "There was an error parsing the body":  # FastAPI's own words
+            detail = ("The request body could not be parsed: it is malformed, or nested too deeply for the parser. "
+                      "Send JSON (or multipart form data for /file-upload) of reasonable depth.")
+        return JSONResponse(_errors(detail), status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -54,6 +54,11 @@ class SpanBody(BaseModel):
     end: int
 
 
+class TableCellBody(BaseModel):
+    row: int
+    col: int
+
+
 class AnswerBody(BaseModel):
     """An answer as `/query` returns it."""
 
@@ -62,8 +67,8 @@ class AnswerBody(BaseModel):
     type: Literal["generative", "extractive", "other"] = "extractive"
     score: float | None = None
     context: str | None = None
-    offsets_in_document: list[SpanBody] | None = None
-    offsets_in_context: list[SpanBody] | None = None
+    offsets_in_document: list[SpanBody | TableCellBody] | None = None
+    offsets_in_context: list[SpanBody | TableCellBody] | None = None
     document_ids: list[str] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
 

@@ -74,10 +74,23 @@ def node_of(pipeline: Any, exc: NodeError) -> Any:
     return pipeline.get_node(exc.node_name) if exc.node_name else None
 
 
-def classify_run_error(exc: Exception, pipeline: Any) -> APIError:
+def _touched_by_client(pipeline: Any, node_name: str | None, client_params: dict[str, Any] | None) -> bool:
+    """Whether the client's params reached node `node_name`: named it, or held a global key."""
+    if not client_params or node_name is None:
+        return False
+    if node_name in client_params:
+        return True
+    node_names = set(getattr(pipeline, "node_components", {}) or {})
+    return any(key not in node_names for key in client_params)
+
+
+def classify_run_error(exc: Exception, pipeline: Any, client_params: dict[str, Any] | None = None) -> APIError:
     """The HTTP answer to an exception raised by `pipeline.run`: 4xx for the client's mistakes, else 500.
 
-    A 500 names the node and the error, never a traceback (that goes to the server log).
+    A client's mistake is a bad param (refused by the pipeline before any node runs), a hayrick argument
+    check in a node, a bad file, or a ValueError/TypeError from a node the client's params reached
+    (`{"PreProcessor": {"split_by": "banana"}}`). A 500 names the node and the error, never a traceback
+    (that goes to the server log).
     """
     from hayrick.nodes.file_converter.base import BaseConverter
     from hayrick.nodes.routing.file_type_classifier import FileTypeClassifier
@@ -91,10 +104,14 @@ def classify_run_error(exc: Exception, pipeline: Any) -> APIError:
             return APIError(422, f"A file could not be converted: {cause} Nothing was indexed.")
         if isinstance(cause, CLIENT_ERRORS):
             return APIError(422, f"{exc}")
+        if isinstance(cause, (ValueError, TypeError)) and _touched_by_client(pipeline, exc.node_name, client_params):
+            return APIError(422, f"{exc} (check the params sent for it)")
         logger.error("Node %r failed", exc.node_name, exc_info=exc)
         return APIError(500, f"{exc}")
     if isinstance(exc, CLIENT_ERRORS):
         return APIError(422, str(exc))
+    if isinstance(exc, RecursionError):
+        return APIError(422, "The request nests too deeply (params or filters); flatten it.")
     if isinstance(exc, HayrickError):
         logger.error("Pipeline failed", exc_info=exc)
         return APIError(500, f"{type(exc).__name__}: {exc}")
@@ -175,20 +192,20 @@ class Service:
 
     def __post_init__(self) -> None:
         self.placement = RunPlacement(self.settings.inline_below_ms)
-        self._writers = 0
-        self._writers_lock = threading.Lock()
+        self._store_users = 0
+        self._store_users_lock = threading.Lock()
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Mark a write to the store (an upload, a delete) while it runs: queries then go to worker threads,
-        so none waits on the event loop for a store lock that a long write holds."""
-        with self._writers_lock:
-            self._writers += 1
+    def using_store(self) -> Iterator[None]:
+        """Mark a long store operation (an upload, a listing, a delete) while it runs: queries then go to
+        worker threads, so none waits on the event loop for a store lock that operation holds."""
+        with self._store_users_lock:
+            self._store_users += 1
         try:
             yield
         finally:
-            with self._writers_lock:
-                self._writers -= 1
+            with self._store_users_lock:
+                self._store_users -= 1
 
     async def run_async(self, pipeline: Any, batch: bool = False, **kwargs: Any) -> dict[str, Any]:
         """Run `pipeline` from the event loop: inline if it is fast, else in a worker thread
@@ -196,7 +213,7 @@ class Service:
         from starlette.concurrency import run_in_threadpool
 
         method = self.run_batch if batch else self.run
-        key = id(pipeline)
+        key = (id(pipeline), batch)  # a batch takes longer than one query: timed apart
 
         def timed(inline: bool) -> dict[str, Any]:  # the run's own time, without the wait for a thread
             start, cpu = time.perf_counter(), time.thread_time()
@@ -206,19 +223,20 @@ class Service:
                 wall_ms = (time.perf_counter() - start) * 1000
                 self.placement.record(key, wall_ms, (time.thread_time() - cpu) * 1000, inline)
 
-        if self.placement.inline(key, writing=self._writers > 0):
+        if self.placement.inline(key, busy=self._store_users > 0):
             return timed(True)
         return await run_in_threadpool(timed, False)
 
-    def run(self, pipeline: Any, **kwargs: Any) -> dict[str, Any]:
-        """`pipeline.run(**kwargs)`, with its errors turned into `APIError`s."""
+    def run(self, pipeline: Any, client_params: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """`pipeline.run(**kwargs)`, with its errors turned into `APIError`s (`client_params`: what the client
+        sent as params, to tell its mistakes from the server's)."""
         try:
             return pipeline.run(**kwargs)
         except Exception as exc:
-            raise classify_run_error(exc, pipeline) from exc
+            raise classify_run_error(exc, pipeline, client_params) from exc
 
-    def run_batch(self, pipeline: Any, **kwargs: Any) -> dict[str, Any]:
+    def run_batch(self, pipeline: Any, client_params: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
         try:
             return pipeline.run_batch(**kwargs)
         except Exception as exc:
-            raise classify_run_error(exc, pipeline) from exc
+            raise classify_run_error(exc, pipeline, client_params) from exc

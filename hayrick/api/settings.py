@@ -28,6 +28,7 @@ class APISettings:
         max_request_size: the largest request body in bytes, uploads aside.
         max_upload_size: the largest `/file-upload` body in bytes (all files together).
         root_path: the path prefix when the service runs behind a proxy (as uvicorn's `root_path`).
+        log_level: the level of hayrick's loggers (`INFO`, `WARNING`, ...), as Haystack 1.x's `LOG_LEVEL`.
         inline_below_ms: a query pipeline whose recent runs took less than this runs on the event loop
             itself, not in a worker thread (the hop costs about as much as a BM25 query); 0 = always a thread.
     """
@@ -42,9 +43,15 @@ class APISettings:
     max_request_size: int = 2 * 1024 * 1024
     max_upload_size: int = 100 * 1024 * 1024
     root_path: str = ""
+    log_level: str = "INFO"
     inline_below_ms: int = 3
 
     def __post_init__(self) -> None:
+        if self.log_level.upper() not in ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"):
+            raise PipelineConfigError(
+                f"APISettings: log_level must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, got {self.log_level!r} "
+                "(environment variable LOG_LEVEL)."
+            )
         for field in fields(self):
             value = getattr(self, field.name)
             minimum = 0 if field.name == "inline_below_ms" else 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +182,22 @@ class InMemoryDocumentStore(BaseDocumentStore):
     ) -> list[Document]:
         with self._lock:
             return [self._out(d, return_embedding) for d in self._select(index, filters)]
+
+    def get_all_documents_generator(
+        self,
+        index: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        return_embedding: bool | None = None,
+        batch_size: int = 10_000,
+    ) -> Iterator[Document]:
+        """The matching documents, copied `batch_size` at a time: a caller that stops early copies no more,
+        and writers wait for one batch at most, not for the whole store."""
+        with self._lock:
+            selected = list(self._select(index, filters))
+        for start in range(0, len(selected), batch_size):
+            with self._lock:
+                batch = [self._out(d, return_embedding) for d in selected[start : start + batch_size]]
+            yield from batch
 
     def get_documents_by_id(
         self, ids: list[str], index: str | None = None, batch_size: int = 10_000

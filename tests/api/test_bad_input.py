@@ -271,7 +271,94 @@ def test_queries_leave_the_event_loop_while_a_write_runs(tmp_path: Path) -> None
     with TestClient(app) as client:
         for _ in range(2):
             client.post("/query", json={"query": "q"})
-        with service.writing():  # as during an upload
+        with service.using_store():  # as during an upload
             client.post("/query", json={"query": "q"})
         client.post("/query", json={"query": "q"})
     assert node.on_loop == [False, True, False, True]
+
+
+def test_params_cannot_point_the_pipeline_at_server_files(client: TestClient, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the server's private notes")
+    upload = [("files", ("a.txt", b"an honest review", "text/plain"))]
+    for additional in ({"file_paths": [str(secret)]}, {"TextConverter": {"file_paths": [str(secret)]}},
+                       {"FileTypeClassifier": {"file_paths": [str(secret)]}}, {"meta": [{"x": 1}]},
+                       {"DocumentStore": {"documents": [{"content": "injected"}]}}):  # fmt: skip
+        response = client.post("/file-upload", files=upload, data={"additional_params": json_dumps(additional)})
+        assert response.status_code == 422, (additional, response.text)
+        assert "may not set the pipeline's inputs" in errors_of(response)
+    response = client.post("/query", json={"query": "notes", "params": {"Retriever": {"query": "other"}}})
+    assert response.status_code == 422
+    store = client.app.state.service.document_store
+    assert store.get_document_count() == 0
+
+
+def json_dumps(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    ({"split_by": "banana"}, "split_by must be one of"),
+    ({"split_length": "0"}, "split_length must be a positive int"),
+    ({"split_length": "10", "additional_params": '{"PreProcessor": 5}'}, "additional_params.PreProcessor must be an object"),
+    ({"additional_params": '{"TextConverter": {"encoding": 5}}'}, "TextConverter"),
+])  # fmt: skip
+def test_bad_indexing_params_are_422(client: TestClient, data: dict, says: str) -> None:
+    response = client.post("/file-upload", files=[("files", ("a.txt", b"hello there", "text/plain"))], data=data)
+    assert response.status_code == 422, response.text
+    assert says in errors_of(response)
+    assert client.app.state.service.document_store.get_document_count() == 0
+
+
+def test_deep_or_mistyped_params_are_422(indexed: TestClient) -> None:
+    # deeper than the filter check recurses (422), deeper than the JSON parser goes (400)
+    for depth, status, says in ((400, 422, "nests too deeply"), (5000, 400, "nested too deeply")):
+        deep = '{"$and": [' * depth + '{"product": "ereader"}' + "]}" * depth
+        body = '{"query": "battery", "params": {"filters": ' + deep + "}}"
+        response = indexed.post("/query", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == status, response.text[:300]
+        assert says in errors_of(response)
+    response = indexed.post("/query", json={"query": "battery", "params": {"index": [1]}})
+    assert response.status_code == 422, response.text
+    assert "Retriever" in errors_of(response)
+
+
+def test_query_batch_takes_one_filter_per_query(indexed: TestClient) -> None:
+    body = {"queries": ["battery", "battery"], "params": {"filters": [{"product": ["ereader"]}, {"product": ["camera"]}]}}
+    response = indexed.post("/query-batch", json=body)
+    assert response.status_code == 200, response.text
+    products = [{d["meta"]["product"] for d in answer["documents"]} for answer in response.json()]
+    assert products[0] <= {"ereader"} and products[1] <= {"camera"}
+    bad = indexed.post("/query-batch", json={"queries": ["a"], "params": {"filters": [{"$nope": 1}]}})
+    assert bad.status_code == 422 and "params.filters[0]" in errors_of(bad)
+
+
+def test_a_several_type_upload_converts_with_the_params_given(client: TestClient) -> None:
+    files = [("files", ("latin.txt", "caf\xe9 review".encode("latin-1"), "text/plain")),
+             ("files", ("b.md", b"# Title\n\nmarkdown review", "text/markdown"))]  # fmt: skip
+    response = client.post("/file-upload", files=files,
+                           data={"additional_params": '{"TextConverter": {"encoding": "latin-1"}}'})  # fmt: skip
+    assert response.status_code == 200, response.text
+    contents = sorted(d.content for d in client.app.state.service.document_store.get_all_documents())
+    assert "caf\xe9 review" in contents
+
+
+def test_single_queries_and_batches_are_timed_apart(tmp_path: Path) -> None:
+    node = WhereAmI()
+    pipeline = Pipeline()
+    pipeline.add_node(node, "Where", ["Query"])
+    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), inline_below_ms=200)
+    with TestClient(app) as client:
+        for _ in range(3):
+            client.post("/query", json={"query": "q"})
+        assert client.post("/query-batch", json={"queries": ["a", "b"]}).status_code == 200
+    assert node.on_loop == [False, True, True, False, False]  # the batch's first run goes to a thread
+
+
+def test_feedback_accepts_table_cell_offsets(indexed: TestClient) -> None:
+    document = indexed.post("/documents/get_by_filters", json={"filters": {}}).json()[0]
+    body = {"query": "q", "document": document, "is_correct_answer": True, "is_correct_document": True,
+            "answer": {"answer": "x", "offsets_in_document": [{"row": 1, "col": 0}]}}  # fmt: skip
+    assert indexed.post("/feedback", json=body).status_code == 200

@@ -194,7 +194,8 @@ def test_upload_with_converter_and_preprocessor_fields(client: TestClient, tmp_p
 
 
 def test_uploaded_files_are_removed_after_indexing(client: TestClient, tmp_path: Path) -> None:
-    client.post("/file-upload", files=[("files", ("a.txt", b"hello there", "text/plain"))])
+    response = client.post("/file-upload", files=[("files", ("a.txt", b"hello there", "text/plain"))])
+    assert response.status_code == 200 and response.json()["documents"] == 1
     assert list((tmp_path / "uploads").iterdir()) == []
 
 
@@ -243,7 +244,10 @@ def test_search_page_and_its_files_are_served_without_any_cdn(client: TestClient
         assert response.status_code == 200
     for text in (page.text, client.get("/static/app.js").text, client.get("/static/app.css").text):
         assert "http://" not in text and "https://" not in text  # nothing fetched from elsewhere
-    assert "innerHTML" not in client.get("/static/app.js").text  # server text is never parsed as HTML
+    script = client.get("/static/app.js").text
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script, sink  # server text is never parsed as HTML or code
+    assert "textContent" in script
 
 
 def test_one_upload_of_several_file_types_indexes_each(client: TestClient) -> None:

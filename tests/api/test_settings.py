@@ -44,3 +44,9 @@ def test_bad_numbers_in_env_are_refused_with_the_variable_named(value: str) -> N
 def test_invalid_init_is_refused() -> None:
     with pytest.raises(PipelineConfigError, match="max_upload_size must be an int >= 1"):
         APISettings(max_upload_size=True)  # type: ignore[arg-type]
+
+
+def test_log_level_is_read_and_checked() -> None:
+    assert APISettings.from_env({"LOG_LEVEL": "warning"}).log_level == "warning"
+    with pytest.raises(PipelineConfigError, match="LOG_LEVEL"):
+        APISettings.from_env({"LOG_LEVEL": "loud"})

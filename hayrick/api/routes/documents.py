@@ -22,7 +22,7 @@ def get_documents(filters: FilterRequest, http: Request, index: str | None = Non
     service = service_of(http)
     store = service.require_store()
     _check_filters(filters.filters, "filters")
-    with service.limiter.run():
+    with service.limiter.run(), service.using_store():
         documents = store.get_all_documents(filters=filters.filters or None, index=index, return_embedding=False)
     return JSON([document_body(d, embedding=False) for d in documents])
 
@@ -33,7 +33,7 @@ def delete_documents(filters: FilterRequest, http: Request, index: str | None = 
     service = service_of(http)
     store = service.require_store()
     _check_filters(filters.filters, "filters")
-    with service.limiter.run(), service.writing():
+    with service.limiter.run(), service.using_store():
         store.delete_documents(filters=filters.filters or None, index=index)
     return True
 
@@ -54,7 +54,7 @@ def meta_fields(
     store = service.require_store()
     values: dict[str, set] = {}
     dropped: set[str] = set()
-    with service.limiter.run():
+    with service.limiter.run(), service.using_store():
         for i, document in enumerate(store.get_all_documents_generator(index=index, return_embedding=False)):
             if i >= max_documents:
                 break

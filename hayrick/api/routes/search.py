@@ -69,24 +69,45 @@ def check_query(query: str, service: Service, field: str = "query") -> None:
         )
 
 
-def check_params(params: dict[str, Any] | None) -> dict[str, Any]:
-    """Params as the pipeline takes them; filters are parsed here so a bad one is a 422 before anything runs."""
+#: What a run's params may not set: the pipeline's inputs come from the request itself. (Through params a
+#: client could otherwise point a converter at any file the server can read: `{"file_paths": ["/etc/..."]}`.)
+ROOT_INPUTS = frozenset({"query", "queries", "file_paths", "meta", "documents", "labels", "root_node", "inputs"})
+
+
+def check_params(params: dict[str, Any] | None, where: str = "params", batch: bool = False) -> dict[str, Any]:
+    """Params as the pipeline takes them, checked before anything runs: no pipeline inputs, node entries that
+    are objects, filters that parse (a list of them, one per query, for a batch)."""
     params = dict(params or {})
     for key, value in params.items():
+        if key in ROOT_INPUTS:
+            raise APIError(422, f"{where}.{key}: params may not set the pipeline's inputs "
+                                f"({', '.join(sorted(ROOT_INPUTS))}); they come from the request itself.")  # fmt: skip
         if key == "filters":
-            _check_filters(value, "params.filters")
-        elif isinstance(value, dict) and "filters" in value:
-            _check_filters(value["filters"], f"params.{key}.filters")
+            _check_filters(value, f"{where}.filters", batch)
+        elif isinstance(value, dict):
+            for inner, inner_value in value.items():
+                if inner in ROOT_INPUTS:
+                    raise APIError(422, f"{where}.{key}.{inner}: params may not set the pipeline's inputs "
+                                        f"({', '.join(sorted(ROOT_INPUTS))}); they come from the request itself.")  # fmt: skip
+                if inner == "filters":
+                    _check_filters(inner_value, f"{where}.{key}.filters", batch)
     return params
 
 
-def _check_filters(filters: Any, where: str) -> None:
+def _check_filters(filters: Any, where: str, batch: bool = False) -> None:
     if filters is None:
         return
+    if batch and isinstance(filters, list):
+        for i, one in enumerate(filters):
+            _check_filters(one, f"{where}[{i}]")
+        return
     if not isinstance(filters, dict):
-        raise APIError(422, f"{where} must be an object like {{\"product\": [\"ereader\"]}}, got {type(filters).__name__}.")
+        raise APIError(422, f"{where} must be an object like {{\"product\": [\"ereader\"]}}"
+                            f"{' (or a list of them, one per query)' if batch else ''}, got {type(filters).__name__}.")  # fmt: skip
     try:
         parse_filters(filters)
+    except RecursionError:
+        raise APIError(422, f"{where} nests too deeply; flatten it.") from None
     except ValueError as exc:
         raise APIError(422, f"{where}: {exc}") from None
 
@@ -104,7 +125,7 @@ async def query(request: QueryRequest, http: Request) -> JSON:
     with service.limiter.run():
         start = time.perf_counter()
         result = await service.run_async(service.query_pipeline, query=request.query, params=params or None,
-                                         debug=bool(request.debug))  # fmt: skip
+                                         debug=bool(request.debug), client_params=params)  # fmt: skip
         logger.info("query %r answered in %.1f ms", request.query[:80], (time.perf_counter() - start) * 1000)
     return JSON(query_body(request.query, result.get("answers"), result.get("documents"), result.get("_debug"),
                            result.get("results")))  # fmt: skip
@@ -124,10 +145,10 @@ async def query_batch(request: QueryBatchRequest, http: Request) -> JSON:
         )
     for i, text in enumerate(request.queries):
         check_query(text, service, field=f"queries[{i}]")
-    params = check_params(request.params)
+    params = check_params(request.params, batch=True)
     with service.limiter.run():
         result = await service.run_async(service.query_pipeline, batch=True, queries=request.queries,
-                                         params=params or None, debug=bool(request.debug))  # fmt: skip
+                                         params=params or None, debug=bool(request.debug), client_params=params)  # fmt: skip
     answers = result.get("answers") or [[] for _ in request.queries]
     documents = result.get("documents") or [[] for _ in request.queries]
     bodies = []

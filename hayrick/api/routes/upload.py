@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from hayrick.api.routes.search import service_of
+from hayrick.api.routes.search import check_params, service_of
 from hayrick.api.schema import UploadResponse
 from hayrick.api.service import APIError
 
@@ -101,6 +101,7 @@ def upload_file(
     params = _json_form(additional_params, "additional_params") or {}
     if not isinstance(params, dict):
         raise APIError(422, f"The form field additional_params must be a JSON object or null, got {type(params).__name__}.")
+    params = check_params(params, where="additional_params")
     converter_params = {"remove_numeric_tables": remove_numeric_tables, "valid_languages": valid_languages}
     preprocessor_params = {
         "clean_whitespace": clean_whitespace, "clean_empty_lines": clean_empty_lines,
@@ -112,26 +113,30 @@ def upload_file(
             preprocessor_params if isinstance(component, BasePreProcessor) else {})  # fmt: skip
         chosen = {k: v for k, v in given.items() if v is not None}
         if chosen:
-            params[name] = {**chosen, **params.get(name, {})}
+            given_here = params.get(name, {})
+            if not isinstance(given_here, dict):
+                raise APIError(422, f"additional_params.{name} must be an object of that node's params, like "
+                                    f"{{\"{name}\": {{\"encoding\": \"utf-8\"}}}}; got {given_here!r}.")  # fmt: skip
+            params[name] = {**chosen, **given_here}
     folder = service.settings.upload_dir()
     paths: list[Path] = []
     try:
         for upload, name in zip(files, names):
             path = folder / f"{uuid.uuid4().hex}_{name}"
+            paths.append(path)  # before the file exists: a failed copy (disk full) is removed too
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.file, out)
-            paths.append(path)
         # file_path is the name as uploaded: the server's copy is gone after indexing
         meta_of = {path: {**meta_form, "name": name, "file_path": name} for path, name in zip(paths, names)}
         written = 0
-        with service.limiter.run(), service.writing():
+        with service.limiter.run(), service.using_store():
             try:
                 groups = file_groups(pipeline, paths)
                 if len(groups) > 1:
-                    check_conversions(pipeline, groups)
+                    check_conversions(pipeline, groups, params)
                 for group in groups.values():
                     result = service.run(pipeline, file_paths=[str(p) for p in group], meta=[meta_of[p] for p in group],
-                                         params=params or None)  # fmt: skip
+                                         params=params or None, client_params=params)  # fmt: skip
                     written += len(result.get("documents") or [])
             except APIError as exc:
                 for path, name in zip(paths, names):  # name the file as the client knows it
@@ -163,10 +168,12 @@ def file_groups(pipeline: Any, paths: list[Path]) -> dict[str, list[Path]]:
     return {"": paths}
 
 
-def check_conversions(pipeline: Any, groups: dict[str, list[Path]]) -> None:
-    """Convert every file once before anything is written, so a damaged file in a request of several types
-    (several pipeline runs) is refused before the first run indexes the others."""
+def check_conversions(pipeline: Any, groups: dict[str, list[Path]], params: dict[str, Any]) -> None:
+    """Convert every file once, with the params its converter will get, before anything is written, so a
+    damaged file in a request of several types (several pipeline runs) is refused before the first run
+    indexes the others. (A failure after conversion, in a later node, leaves the earlier types indexed.)"""
     from hayrick.api.service import classify_run_error
+    from hayrick.core.component import filter_kwargs
     from hayrick.errors import NodeError
     from hayrick.nodes.file_converter.base import BaseConverter
     from hayrick.nodes.routing.file_type_classifier import FileTypeClassifier
@@ -179,11 +186,15 @@ def check_conversions(pipeline: Any, groups: dict[str, list[Path]]) -> None:
             converter = pipeline.get_node(successor)
             if label != edge or not isinstance(converter, BaseConverter):
                 continue
+            global_params = {k: v for k, v in params.items() if k not in pipeline.node_components}
+            options = filter_kwargs(converter.convert, {**global_params, **params.get(successor, {})})
+            options.pop("file_path", None)
+            options.pop("meta", None)
             for path in group:
                 try:
-                    converter.convert(file_path=path, meta=None)
+                    converter.convert(file_path=path, meta=None, **options)
                 except Exception as exc:
                     error = NodeError(f"Node '{successor}' ({type(converter).__name__}) failed: {exc}", successor,
                                       type(converter).__name__)  # fmt: skip
                     error.__cause__ = exc
-                    raise classify_run_error(error, pipeline) from exc
+                    raise classify_run_error(error, pipeline, params) from exc
