@@ -16,6 +16,13 @@ from hayrick.nodes import BM25Retriever
 from hayrick.stores import InMemoryDocumentStore
 
 
+def app_for(node: BaseComponent, tmp_path: Path, **settings: Any) -> Any:
+    """The app over a one-node query pipeline (the node named after its class)."""
+    pipeline = Pipeline()
+    pipeline.add_node(node, type(node).__name__, ["Query"])
+    return create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), **settings)
+
+
 def errors_of(response: Any) -> str:
     body = response.json()
     assert isinstance(body["errors"], list) and body["errors"], body
@@ -181,22 +188,17 @@ class Waiting(BaseComponent):
 
 
 def test_an_exception_inside_a_node_is_a_500_that_names_the_node(tmp_path: Path) -> None:
-    pipeline = Pipeline()
-    pipeline.add_node(Broken(), "Ranker", ["Query"])
-    with TestClient(create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path)),
-                    raise_server_exceptions=False) as client:  # fmt: skip
+    with TestClient(app_for(Broken(), tmp_path), raise_server_exceptions=False) as client:
         response = client.post("/query", json={"query": "anything"})
     assert response.status_code == 500
     message = errors_of(response)
-    assert "Node 'Ranker' (Broken) failed: RuntimeError: the model server is down" in message
+    assert "Node 'Broken' (Broken) failed: RuntimeError: the model server is down" in message
     assert "File \"" not in response.text
 
 
 def test_over_the_concurrency_limit_is_503_busy(tmp_path: Path) -> None:
     waiting = Waiting()
-    pipeline = Pipeline()
-    pipeline.add_node(waiting, "Slow", ["Query"])
-    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), concurrent_request_per_worker=2)
+    app = app_for(waiting, tmp_path, concurrent_request_per_worker=2)
     with TestClient(app) as client:
         results: list[int] = []
         threads = [threading.Thread(target=lambda: results.append(client.post("/query", json={"query": "q"}).status_code))
@@ -253,9 +255,7 @@ class WhereAmI(BaseComponent):
 def test_fast_pipelines_run_inline_slow_ones_in_threads(tmp_path: Path, sleep_s: float, inline_below_ms: int,
                                                          expected: list[bool]) -> None:
     node = WhereAmI(sleep_s)
-    pipeline = Pipeline()
-    pipeline.add_node(node, "Where", ["Query"])
-    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), inline_below_ms=inline_below_ms)
+    app = app_for(node, tmp_path, inline_below_ms=inline_below_ms)
     with TestClient(app) as client:
         for _ in expected:
             assert client.post("/query", json={"query": "q"}).status_code == 200
@@ -264,9 +264,7 @@ def test_fast_pipelines_run_inline_slow_ones_in_threads(tmp_path: Path, sleep_s:
 
 def test_queries_leave_the_event_loop_while_a_write_runs(tmp_path: Path) -> None:
     node = WhereAmI()
-    pipeline = Pipeline()
-    pipeline.add_node(node, "Where", ["Query"])
-    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), inline_below_ms=200)
+    app = app_for(node, tmp_path, inline_below_ms=200)
     service = app.state.service
     with TestClient(app) as client:
         for _ in range(2):
@@ -347,9 +345,7 @@ def test_a_several_type_upload_converts_with_the_params_given(client: TestClient
 
 def test_single_queries_and_batches_are_timed_apart(tmp_path: Path) -> None:
     node = WhereAmI()
-    pipeline = Pipeline()
-    pipeline.add_node(node, "Where", ["Query"])
-    app = create_app(pipelines={"query": pipeline}, file_upload_path=str(tmp_path), inline_below_ms=200)
+    app = app_for(node, tmp_path, inline_below_ms=200)
     with TestClient(app) as client:
         for _ in range(3):
             client.post("/query", json={"query": "q"})

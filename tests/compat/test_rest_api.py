@@ -24,7 +24,7 @@ need("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import hayrick  # noqa: E402
-from hayrick import Answer, BaseComponent, Document, Label, Pipeline  # noqa: E402
+from hayrick import BaseComponent, Document, Label, Pipeline  # noqa: E402
 from hayrick.api import create_app  # noqa: E402
 from hayrick.nodes import PDFToTextConverter  # noqa: E402
 from hayrick.stores import InMemoryDocumentStore  # noqa: E402

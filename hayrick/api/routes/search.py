@@ -79,19 +79,19 @@ def check_params(params: dict[str, Any] | None, where: str = "params", batch: bo
     are objects, filters that parse (a list of them, one per query, for a batch)."""
     params = dict(params or {})
     for key, value in params.items():
-        if key in ROOT_INPUTS:
-            raise APIError(422, f"{where}.{key}: params may not set the pipeline's inputs "
-                                f"({', '.join(sorted(ROOT_INPUTS))}); they come from the request itself.")  # fmt: skip
-        if key == "filters":
-            _check_filters(value, f"{where}.filters", batch)
-        elif isinstance(value, dict):
+        _check_param(key, value, where, batch)
+        if isinstance(value, dict) and key != "filters":
             for inner, inner_value in value.items():
-                if inner in ROOT_INPUTS:
-                    raise APIError(422, f"{where}.{key}.{inner}: params may not set the pipeline's inputs "
-                                        f"({', '.join(sorted(ROOT_INPUTS))}); they come from the request itself.")  # fmt: skip
-                if inner == "filters":
-                    _check_filters(inner_value, f"{where}.{key}.filters", batch)
+                _check_param(inner, inner_value, f"{where}.{key}", batch)
     return params
+
+
+def _check_param(key: str, value: Any, where: str, batch: bool) -> None:
+    if key in ROOT_INPUTS:
+        raise APIError(422, f"{where}.{key}: params may not set the pipeline's inputs "
+                            f"({', '.join(sorted(ROOT_INPUTS))}); they come from the request itself.")  # fmt: skip
+    if key == "filters":
+        _check_filters(value, f"{where}.filters", batch)
 
 
 def _check_filters(filters: Any, where: str, batch: bool = False) -> None:
