@@ -8,7 +8,10 @@ serves a SQLite store holding the sample reviews (hayrick/samples/reviews, uploa
 /file-upload). Two query pipelines: `bm25` (BM25Retriever, top_k 5) and `qa` (BM25Retriever top_k 5
 + FARMReader top_k 3); the server is started once per pipeline. For each number of clients, that
 many keep-alive HTTP/1.1 connections send POST /query in a closed loop until the fixed number of
-requests is done (or the time limit is hit); latency is per request, as a client sees it.
+requests is done (or the time limit is hit); latency is per request, as a client sees it. Each API
+row is followed at once by the same load through `Pipeline.run` in the benchmark's process (the
+server idle meanwhile); for one client, which the goal is about, the two alternate in four rounds,
+so a drift of the machine's speed during the run falls on both.
 
 The load generator is a small asyncio client written on raw sockets: a general HTTP client
 (httpx, requests) spends more time per request than the server does for a BM25 query, and it runs
@@ -185,7 +188,8 @@ def summarize(latencies: list[float], elapsed: float, statuses: dict[int, int], 
     bad = errors + sum(n for s, n in statuses.items() if s not in (200, 503))
     return {"requests": len(latencies), "throughput": len(latencies) / elapsed if elapsed else 0.0,
             "p50": statistics.median(ordered) * 1000 if ordered else float("nan"), "p95": pct(0.95),
-            "p99": pct(0.99), "ok": statuses.get(200, 0), "errors": bad, "busy": statuses.get(503, 0)}  # fmt: skip
+            "p99": pct(0.99), "ok": statuses.get(200, 0), "errors": bad, "busy": statuses.get(503, 0),
+            "latencies": latencies, "elapsed": elapsed, "statuses": statuses, "raw_errors": errors}  # fmt: skip
 
 
 def in_process(pipeline, clients: int, total: int, time_limit: float) -> dict:
@@ -216,6 +220,16 @@ def in_process(pipeline, clients: int, total: int, time_limit: float) -> dict:
     for thread in threads:
         thread.join()
     return summarize(latencies, time.perf_counter() - started, {200: len(latencies)}, errors)
+
+
+def pooled(rounds: list[dict]) -> dict:
+    """One summary of several rounds of the same measurement."""
+    statuses: dict[int, int] = {}
+    for r in rounds:
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return summarize([lat for r in rounds for lat in r["latencies"]], sum(r["elapsed"] for r in rounds), statuses,
+                     sum(r["raw_errors"] for r in rounds))  # fmt: skip
 
 
 def row(mode: str, where: str, clients: int, r: dict) -> str:
@@ -250,21 +264,24 @@ def main() -> None:
             if first:
                 upload_reviews(port)
                 first = False
-            asyncio.run(load(port, 4, min(total, 100), args.time_limit))  # warm-up
+            pipeline = Pipeline.load(yaml, pipeline_name=mode)
+            asyncio.run(load(port, 4, min(total, 100), args.time_limit))  # warm-up, both sides
+            in_process(pipeline, 1, min(total, 50), args.time_limit)
             for clients in levels:
-                result = asyncio.run(load(port, clients, total, args.time_limit))
-                print(row(mode, "API", clients, result), flush=True)
-                if clients == 1:
-                    p50s[(mode, "API")] = result["p50"]
+                if clients == 1:  # the figure the goal is about: API and in-process alternate in 4 rounds
+                    api_rounds, run_rounds = [], []
+                    for _ in range(4):
+                        api_rounds.append(asyncio.run(load(port, 1, total // 4, args.time_limit / 4)))
+                        run_rounds.append(in_process(pipeline, 1, total // 4, args.time_limit / 4))
+                    api, run = pooled(api_rounds), pooled(run_rounds)
+                    p50s[(mode, "API")], p50s[(mode, "run")] = api["p50"], run["p50"]
+                else:  # back to back, each level
+                    api = asyncio.run(load(port, clients, total, args.time_limit))
+                    run = in_process(pipeline, clients, total, args.time_limit)
+                print(row(mode, "API", clients, api), flush=True)
+                print(row(mode, "Pipeline.run", clients, run), flush=True)
         finally:
             stop_server(server)
-        pipeline = Pipeline.load(yaml, pipeline_name=mode)
-        in_process(pipeline, 1, min(total, 50), args.time_limit)  # warm-up
-        for clients in levels:
-            result = in_process(pipeline, clients, total, args.time_limit)
-            print(row(mode, "Pipeline.run", clients, result), flush=True)
-            if clients == 1:
-                p50s[(mode, "run")] = result["p50"]
     server, port = start_server(yaml, "bm25", 4, folder / "up")
     try:
         result = asyncio.run(load(port, 16, args.bm25_requests, args.time_limit))
