@@ -41,6 +41,7 @@ BUILTIN_COMPONENTS: dict[str, str] = {
     "InMemoryDocumentStore": "hayrick.stores.memory",
     "SQLDocumentStore": "hayrick.stores.sql",
     "FAISSDocumentStore": "hayrick.stores.faiss",
+    "MilvusDocumentStore": "hayrick.stores.milvus",
     # retrievers
     "BM25Retriever": "hayrick.nodes.retrievers.bm25",
     "TfidfRetriever": "hayrick.nodes.retrievers.tfidf",

@@ -10,6 +10,7 @@ _EXPORTS = {
     "BaseDocumentStore": ".base",
     "FAISSDocumentStore": ".faiss",
     "InMemoryDocumentStore": ".memory",
+    "MilvusDocumentStore": ".milvus",
     "SQLDocumentStore": ".sql",
     "VectorIndex": ".vectors",
 }
