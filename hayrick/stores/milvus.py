@@ -129,6 +129,7 @@ class MilvusDocumentStore(BaseDocumentStore):
         except Exception as exc:
             raise DocumentStoreError(f"{owner}: could not open Milvus at {uri!r}: {exc}") from exc
         self._ready: set[str] = set()
+        self._unflushed: set[str] = set()
         if recreate_index:
             for name in (index, label_index):
                 if self.client.has_collection(name):
@@ -190,8 +191,17 @@ class MilvusDocumentStore(BaseDocumentStore):
             self._ready.add(name)
         return name
 
+    def _flush(self, name: str) -> None:
+        """Seal what was written since the last search: Milvus searches unsealed (growing) segments by brute
+        force, ~25x slower than sealed, indexed ones (Milvus Lite, 10k documents: 420 ms against 20 ms)."""
+        if name in self._unflushed:
+            self.client.flush(name)
+            self._unflushed.discard(name)
+
     def close(self) -> None:
         """Close the connection (Milvus Lite releases its file)."""
+        for name in list(self._unflushed):
+            self._flush(name)
         self.client.close()
 
     # ------------------------------------------------------------------ rows
@@ -257,6 +267,8 @@ class MilvusDocumentStore(BaseDocumentStore):
             for first in range(0, len(rows), size):
                 self.client.upsert(name, rows[first : first + size])
                 bar.update(min(size, len(rows) - first))
+        if rows:
+            self._unflushed.add(name)
         return len(rows)
 
     def get_all_documents(
@@ -319,6 +331,7 @@ class MilvusDocumentStore(BaseDocumentStore):
                 return
             expression = combine(expression, f"id in {json.dumps(list(ids), ensure_ascii=False)}")
         self.client.delete(name, filter=expression or 'id != ""')
+        self._unflushed.add(name)
 
     def update_document_meta(self, id: str, meta: Mapping[str, Any], index: str | None = None) -> None:
         name = self._collection(index)
@@ -330,6 +343,7 @@ class MilvusDocumentStore(BaseDocumentStore):
         row["embedding"] = [float(x) for x in row["embedding"]]
         row.pop("sparse", None)
         self.client.upsert(name, [row])
+        self._unflushed.add(name)
 
     def delete_index(self, index: str) -> None:
         """Drop the collection of `index` (and the label collection of that name, if any)."""
@@ -356,6 +370,7 @@ class MilvusDocumentStore(BaseDocumentStore):
         if not isinstance(query, str) or not query.strip():
             return []
         expression = to_expression(parse_filters(filters))
+        self._flush(name)
         hits = self.client.search(name, data=[query], anns_field="sparse", limit=top_k, filter=expression,
                                   output_fields=self._fields(None), search_params={"metric_type": "BM25"})[0]  # fmt: skip
         docs = []
@@ -386,6 +401,7 @@ class MilvusDocumentStore(BaseDocumentStore):
                                      f"embedding_dim={self.embedding_dim}.")  # fmt: skip
         expression = combine(to_expression(parse_filters(filters)), "has_embedding == true")
         params = {"metric_type": SIMILARITY_METRICS[self.similarity], "params": self.search_params}
+        self._flush(name)
         hits = self.client.search(name, data=[vector.tolist()], anns_field="embedding", limit=top_k, filter=expression,
                                   output_fields=self._fields(return_embedding), search_params=params)[0]  # fmt: skip
         docs = []
@@ -427,6 +443,7 @@ class MilvusDocumentStore(BaseDocumentStore):
                     updated.append(row)
                 self.client.upsert(name, updated)
                 bar.update(len(batch))
+        self._unflushed.add(name)
 
     # ------------------------------------------------------------------ labels
     def write_labels(self, labels: Iterable[Label | Mapping[str, Any]], index: str | None = None) -> None:

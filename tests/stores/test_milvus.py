@@ -192,3 +192,20 @@ def test_milvus_hybrid_yaml_with_minilm(repo_root: Path, tmp_path: Path, monkeyp
     assert keyword["documents"][0].content == "Bass is weak but the headphones are comfortable."
     assert {d.meta["item_id"] for d in keyword["documents"]} <= {"B2", "B3"}
     store.close()
+
+
+def test_add_eval_data_and_pipeline_eval(store: MilvusDocumentStore, repo_root: Path) -> None:
+    from hayrick import Pipeline
+    from hayrick.nodes import BM25Retriever
+
+    squad = repo_root / "tests" / "compat" / "haystack_samples" / "squad" / "small.json"
+    store.add_eval_data(str(squad), doc_index="eval_document", label_index="eval_label")
+    assert store.get_document_count(index="eval_document") == 87
+    labels = store.get_all_labels_aggregated(index="eval_label", drop_negative_labels=True, drop_no_answers=True)
+    assert len(labels) > 100
+    retriever = BM25Retriever(document_store=store, top_k=5)
+    pipeline = Pipeline()
+    pipeline.add_node(retriever, "Retriever", ["Query"])
+    result = pipeline.eval(labels[:40], params={"Retriever": {"index": "eval_document"}})
+    recall = result.calculate_metrics()["Retriever"]["recall_single_hit"]
+    assert 0.5 < recall <= 1.0
