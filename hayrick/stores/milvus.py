@@ -41,11 +41,12 @@ from hayrick.stores.base import (
     to_labels,
 )
 from hayrick.stores.filters import matches, parse_filters
-from hayrick.stores.milvus_filters import combine, to_expression
+from hayrick.stores.milvus_filters import combine, id_list, to_expression
 
 SIMILARITY_METRICS = {"dot_product": "IP", "cosine": "COSINE", "l2": "L2"}
 INDEX_TYPES = {"FLAT": {}, "HNSW": {"M": 16, "efConstruction": 200}, "IVF_FLAT": {"nlist": 128}}
 MAX_CONTENT_BYTES = 65_535  # Milvus's VARCHAR limit
+LABELS_SUFFIX = "_labels"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 _FIELDS = ["id", "content", "content_type", "meta", "id_hash_keys", "has_embedding", "seq"]
 
@@ -130,8 +131,9 @@ class MilvusDocumentStore(BaseDocumentStore):
             raise DocumentStoreError(f"{owner}: could not open Milvus at {uri!r}: {exc}") from exc
         self._ready: set[str] = set()
         self._unflushed: set[str] = set()
+        self._last_seq = 0
         if recreate_index:
-            for name in (index, label_index):
+            for name in (index, f"{label_index}{LABELS_SUFFIX}"):
                 if self.client.has_collection(name):
                     self.client.drop_collection(name)
 
@@ -173,8 +175,9 @@ class MilvusDocumentStore(BaseDocumentStore):
         self.client.create_collection(name, schema=schema, index_params=indexes, consistency_level="Strong")
 
     def _labels_collection(self, index: str | None) -> str:
-        name = index or self.label_index
-        _check_name(name)
+        label_index = index or self.label_index
+        _check_name(label_index)
+        name = f"{label_index}{LABELS_SUFFIX}"  # apart from documents: one name may be both
         if name not in self._ready:
             if not self.client.has_collection(name):
                 DataType = self._pymilvus.DataType
@@ -190,6 +193,12 @@ class MilvusDocumentStore(BaseDocumentStore):
                 self.client.load_collection(name)
             self._ready.add(name)
         return name
+
+    def _next_seq(self, count: int) -> int:
+        """The first of `count` increasing write numbers (order of insertion, as the other stores keep it)."""
+        start = max(time.time_ns(), self._last_seq + 1)
+        self._last_seq = start + count
+        return start
 
     def _flush(self, name: str) -> None:
         """Seal what was written since the last search: Milvus searches unsealed (growing) segments by brute
@@ -220,6 +229,9 @@ class MilvusDocumentStore(BaseDocumentStore):
                 f"Document {doc.id} has an embedding of length {doc.embedding.shape[0]}, but this store has "
                 f"embedding_dim={self.embedding_dim}; nothing was written."
             )
+        if len(doc.id.encode("utf-8", "surrogatepass")) > 512:
+            raise DocumentStoreError(f"Document id {doc.id[:40]!r}... is longer than 512 bytes, Milvus's limit; nothing was written.")
+        _check_json(doc.meta, doc.id)
         embedding = doc.embedding if doc.embedding is not None else np.zeros(self.embedding_dim, dtype=np.float32)
         return {"id": doc.id, "content": content, "content_type": doc.content_type, "meta": doc.meta,
                 "id_hash_keys": doc.id_hash_keys, "seq": seq, "has_embedding": doc.embedding is not None,
@@ -260,7 +272,7 @@ class MilvusDocumentStore(BaseDocumentStore):
         """Write documents (all are checked before any is written); returns how many were written."""
         name = self._collection(index)
         docs = self._resolve_duplicates(documents, name, duplicate_documents)
-        start = time.time_ns()
+        start = self._next_seq(len(docs))
         rows = [self._row(doc, start + i) for i, doc in enumerate(docs)]  # all checked before anything is written
         size = batch_size or self.batch_size
         with tqdm(total=len(rows), desc="Writing documents", unit="docs", disable=not self.progress_bar or not rows) as bar:
@@ -329,7 +341,7 @@ class MilvusDocumentStore(BaseDocumentStore):
         if ids is not None:
             if not ids:
                 return
-            expression = combine(expression, f"id in {json.dumps(list(ids), ensure_ascii=False)}")
+            expression = combine(expression, id_list(list(ids)))
         self.client.delete(name, filter=expression or 'id != ""')
         self._unflushed.add(name)
 
@@ -346,11 +358,13 @@ class MilvusDocumentStore(BaseDocumentStore):
         self._unflushed.add(name)
 
     def delete_index(self, index: str) -> None:
-        """Drop the collection of `index` (and the label collection of that name, if any)."""
+        """Drop the collections of `index`: its documents and its labels."""
         _check_name(index)
-        if self.client.has_collection(index):
-            self.client.drop_collection(index)
-        self._ready.discard(index)
+        for name in (index, f"{index}{LABELS_SUFFIX}"):
+            if self.client.has_collection(name):
+                self.client.drop_collection(name)
+            self._ready.discard(name)
+            self._unflushed.discard(name)
 
     # ------------------------------------------------------------------ search
     def query(
@@ -371,7 +385,8 @@ class MilvusDocumentStore(BaseDocumentStore):
             return []
         expression = to_expression(parse_filters(filters))
         self._flush(name)
-        hits = self.client.search(name, data=[query], anns_field="sparse", limit=top_k, filter=expression,
+        limit = min(top_k * 10, 16_384) if all_terms_must_match else top_k  # the term check comes after the search
+        hits = self.client.search(name, data=[query], anns_field="sparse", limit=limit, filter=expression,
                                   output_fields=self._fields(None), search_params={"metric_type": "BM25"})[0]  # fmt: skip
         docs = []
         for hit in hits:
@@ -381,7 +396,7 @@ class MilvusDocumentStore(BaseDocumentStore):
             if all_terms_must_match and not _has_all_terms(query, hit["entity"]["content"]):
                 continue
             docs.append(self._document(hit["entity"], None, scale_bm25_score(score) if scale_score else score))
-        return docs
+        return docs[:top_k]
 
     def query_by_embedding(
         self,
@@ -451,11 +466,16 @@ class MilvusDocumentStore(BaseDocumentStore):
         checked = to_labels(labels)
         if not checked:
             return
+        checked = list({label.id: label for label in checked}.values())  # the last copy of an id in a batch wins
         existing = {row["id"]: row["seq"] for row in self.client.get(name, ids=[l.id for l in checked], output_fields=["seq"])}
-        start = time.time_ns()
+        start = self._next_seq(len(checked))
         rows = [{"id": label.id, "label": {**label.to_dict(), "no_answer": label.no_answer},
                  "seq": existing.get(label.id, start + i), "vector": [0.0, 0.0]} for i, label in enumerate(checked)]  # fmt: skip
         self.client.upsert(name, rows)
+
+    def get_label_count(self, index: str | None = None) -> int:
+        name = self._labels_collection(index)
+        return int(self.client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"])
 
     def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None,
                        headers: dict[str, str] | None = None) -> list[Label]:  # fmt: skip
@@ -471,9 +491,11 @@ class MilvusDocumentStore(BaseDocumentStore):
     ) -> None:  # fmt: skip
         name = self._labels_collection(index)
         selected = [label.id for label in self.get_all_labels(index=index, filters=filters)]
-        wanted = selected if ids is None else [i for i in selected if i in set(ids)]
+        asked = None if ids is None else set(ids)
+        wanted = selected if asked is None else [i for i in selected if i in asked]
         if wanted:
-            self.client.delete(name, filter=f"id in {json.dumps(wanted, ensure_ascii=False)}")
+            for first in range(0, len(wanted), 1_000):
+                self.client.delete(name, filter=id_list(wanted[first : first + 1_000]))
 
 
 def _check_name(name: Any) -> None:
@@ -482,6 +504,27 @@ def _check_name(name: Any) -> None:
             f"MilvusDocumentStore: index names become Milvus collection names, which take letters, digits and "
             f"underscores and start with a letter or underscore; got {name!r}."
         )
+
+
+def _check_json(meta: Any, doc_id: str) -> None:
+    """Refuse meta that Milvus's JSON field would not keep as given: NaN, integers beyond 64 bits, non-str keys."""
+    def visit(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise DocumentStoreError(f"Document {doc_id}: meta key {key!r} at {where} is not a string; nothing was written.")
+                visit(item, f"{where}.{key}")
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                visit(item, f"{where}[{i}]")
+        elif isinstance(value, bool) or value is None or isinstance(value, str):
+            return
+        elif isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise DocumentStoreError(f"Document {doc_id}: meta{where} = {value} is beyond 64 bits; nothing was written.")
+        elif isinstance(value, float) and not np.isfinite(value):
+            raise DocumentStoreError(f"Document {doc_id}: meta{where} = {value} is not a finite number; nothing was written.")
+
+    visit(meta, "")
 
 
 def _has_all_terms(query: str, content: str) -> bool:

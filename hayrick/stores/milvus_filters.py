@@ -9,16 +9,20 @@ The translation keeps the semantics of `hayrick.stores.filters` (see its docstri
 - numbers never equal strings (Milvus compares JSON values within one kind, as hayrick does);
 - a dotted field that is not a key reaches into nested dicts (`classification.label`).
 
-Values and keys are written as JSON string literals, so a quote or a backslash in a filter value or a
-meta key cannot end the literal (no expression injection). One difference is left: a range (`$gt`, ...)
-on a field whose value is a list compares the list, not its elements, so it matches nothing (Milvus
-has no "any element of a JSON array" comparison).
+Values and keys are written as escaped string literals, so a quote or a backslash in a filter value or
+a meta key cannot end the literal (no expression injection). Differences left, all about ranges
+(`$gt`, ...) and `None`:
+- a range on a field whose value is a list compares the list, not its elements, so it matches nothing
+  (Milvus has no "any element of a JSON array" comparison);
+- a range on a value of the other kind (`{"r": {"$gt": 3}}` on `r: "high"`) is unknown to Milvus, not
+  false, so under `$not` it still matches nothing (hayrick's other stores: `$not` of it matches);
+- `None` in `$eq`/`$ne`/`$in`/`$nin` is refused with a FilterError: Milvus reads a null value as a missing key.
 """
 
 from __future__ import annotations
 
-import json
 import math
+import numbers
 from typing import Any
 
 from hayrick.errors import FilterError
@@ -29,23 +33,45 @@ NEVER = '(id == "" and id != "")'  # an expression no row matches (an empty $in)
 _RANGE = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
 
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_INT64 = 2**63
+
+
+def string_literal(text: str) -> str:
+    """A double-quoted Milvus string literal. Only the escapes every Milvus grammar reads are written
+    (a backslash, a quote, newline, return, tab); other characters go in as they are."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FilterError(f"The filter string {text[:40]!r} holds a lone surrogate (a badly decoded text); fix it.") from None
+    return '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
+
+
 def literal(value: Any) -> str:
     """A value as a Milvus expression literal."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, numbers.Integral):
+        if not -_INT64 <= int(value) < _INT64:
+            raise FilterError(f"Milvus compares 64-bit integers; {value} is out of range.")
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
             raise FilterError(f"Filter values must be finite numbers, got {value}.")
-        return repr(value)
+        return repr(number)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return string_literal(value)
     raise FilterError(f"Milvus filters compare with strings, numbers and bools, got {type(value).__name__}: {value!r}.")
 
 
 def json_path(parts: list[str], column: str = "meta") -> str:
-    return column + "".join(f"[{json.dumps(part, ensure_ascii=False)}]" for part in parts)
+    return column + "".join(f"[{string_literal(part)}]" for part in parts)
+
+
+def id_list(ids: list[str]) -> str:
+    """`id in [...]` for a list of document or label ids."""
+    return f"id in [{', '.join(string_literal(i) for i in ids)}]"
 
 
 def _comparison(path: str, node: Comparison) -> str:
@@ -55,7 +81,10 @@ def _comparison(path: str, node: Comparison) -> str:
             raise FilterError(f"'{op}' with None on field '{node.field}' is not supported by MilvusDocumentStore.")
         test = f"({path} == {literal(value)} or json_contains({path}, {literal(value)}))"
     elif op in ("$in", "$nin"):
-        values = [v for v in value if v is not None]
+        if any(v is None for v in value):
+            raise FilterError(f"'{op}' with None on field '{node.field}' is not supported by MilvusDocumentStore "
+                              "(Milvus cannot tell a null value from a missing one).")  # fmt: skip
+        values = list(value)
         if not values:
             test = NEVER
         else:

@@ -209,3 +209,37 @@ def test_add_eval_data_and_pipeline_eval(store: MilvusDocumentStore, repo_root: 
     result = pipeline.eval(labels[:40], params={"Retriever": {"index": "eval_document"}})
     recall = result.calculate_metrics()["Retriever"]["recall_single_hit"]
     assert 0.5 < recall <= 1.0
+
+
+def test_awkward_values_are_escaped_or_refused_cleanly(store: MilvusDocumentStore) -> None:
+    from hayrick.errors import FilterError
+
+    odd = "bell\x07 tab\t nul\x00 quote\" back\\slash newline\n é"
+    store.write_documents([Document("odd one", meta={"name": odd, "score": 1.5}), Document("plain", meta={"name": "x"})])
+    assert [d.content for d in store.get_all_documents(filters={"name": odd})] == ["odd one"]
+    assert store.get_document_count(filters={"score": np.float64(1.5)}) == 1
+    for bad in ({"name": {"$in": [None]}}, {"name": {"$nin": ["x", None]}}, {"score": 2**70}, {"name": "\udc80"}):
+        with pytest.raises(FilterError):
+            store.get_all_documents(filters=bad)
+    store.delete_documents(ids=[Document("odd one", meta={"name": odd, "score": 1.5}).id])
+    assert [d.content for d in store.get_all_documents()] == ["plain"]
+
+
+def test_a_bad_document_anywhere_in_a_batch_writes_nothing(store: MilvusDocumentStore) -> None:
+    docs = [Document("one"), Document("two"), Document("three", meta={"big": 2**70})]
+    with pytest.raises(DocumentStoreError, match="beyond 64 bits; nothing was written"):
+        store.write_documents(docs, batch_size=2)
+    with pytest.raises(DocumentStoreError, match="not a finite number"):
+        store.write_documents([Document("four", meta={"x": float("nan")})])
+    assert store.get_document_count() == 0
+
+
+def test_documents_and_labels_may_share_an_index_name(store: MilvusDocumentStore) -> None:
+    from hayrick.testing.store_suite import sample_labels
+
+    store.write_documents(sample_documents(), index="shared")
+    labels = sample_labels()
+    store.write_labels(labels + labels[:1], index="shared")  # a repeated id in one batch
+    assert store.get_document_count(index="shared") == 5 and store.get_label_count(index="shared") == len(labels)
+    store.delete_index("shared")
+    assert store.get_document_count(index="shared") == 0 and store.get_label_count(index="shared") == 0
