@@ -21,8 +21,6 @@ FAISS, Flat and HNSW; no BM25); MilvusDocumentStore (Milvus Lite file, FLAT and 
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import shutil
 import sys
 import tempfile
@@ -37,28 +35,15 @@ sys.path.insert(0, str(REPO))
 from hayrick import Document  # noqa: E402
 
 DIM = 384
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def find_squad() -> Path:
-    for base in (REPO.parent / "shared", REPO / "shared"):
-        if (base / "datasets" / "squad" / "train-v1.1.json").is_file():
-            return base / "datasets" / "squad"
-    sys.exit("SQuAD not found next to the repository (../shared/datasets/squad).")
 
 
 def load_text(n: int, n_queries: int) -> tuple[list[str], list[str]]:
-    sentences: list[str] = []
-    questions: list[str] = []
-    squad = find_squad()
-    for name in ("train-v1.1.json", "dev-v1.1.json"):
-        for article in json.loads((squad / name).read_text())["data"]:
-            for paragraph in article["paragraphs"]:
-                sentences.extend(s for s in SENTENCE_END.split(paragraph["context"]) if s.strip())
-                if name.startswith("dev"):
-                    questions.extend(qa["question"] for qa in paragraph["qas"])
-    step = max(1, len(questions) // n_queries)
-    return sentences[:n], questions[::step][:n_queries]
+    """The first `n` SQuAD sentences and `n_queries` dev questions (as benchmarks/bm25.py reads them; a question
+    is its tokens joined by spaces)."""
+    from benchmarks.bm25 import find_squad, load_corpus
+
+    sentences, queries = load_corpus(find_squad(), n, n_queries)
+    return sentences, [" ".join(tokens) for tokens in queries]
 
 
 def clustered(n: int, n_queries: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
