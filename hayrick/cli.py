@@ -168,12 +168,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _supported_extensions(pipeline: Any) -> set[str] | None:
-    """The extensions the pipeline's FileTypeClassifier routes, or None (take every file)."""
-    for component in pipeline.node_components.values():
-        types = getattr(component, "supported_types", None)
-        if types:
-            return {f".{t.lower().lstrip('.')}" for t in types}
-    return None
+    """The extensions (".txt") the pipeline's FileTypeClassifier routes, or None (take every file)."""
+    from hayrick.nodes.routing.file_type_classifier import routed_file_types
+
+    types = routed_file_types(pipeline.node_components.values())
+    return None if types is None else {f".{t}" for t in types}
 
 
 def collect_files(paths: Sequence[Path], extensions: set[str] | None) -> list[Path]:

@@ -51,7 +51,7 @@ def pipelines(request: Request) -> dict[str, Any]:
         nodes = []
         for name, component in pipeline.node_components.items():
             accepted, _ = accepted_parameters(component.run)
-            params = sorted(accepted - {"query", "queries", "documents", "file_paths", "labels", "meta", "inputs", "root_node"})
+            params = sorted(accepted - ROOT_INPUTS)
             nodes.append({"name": name, "type": type(component).__name__, "params": params})
         return nodes
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from hayrick.api.routes.search import check_params, service_of
 from hayrick.api.schema import UploadResponse
 from hayrick.api.service import APIError
+from hayrick.nodes.routing.file_type_classifier import routed_file_types
 
 router = APIRouter(tags=["file-upload"])
 
@@ -41,14 +42,6 @@ def _json_form(text: str | None, field: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise APIError(422, f"The form field {field} is not valid JSON ({exc}); send e.g. '{{\"product\": \"ereader\"}}'.") from None
-
-
-def _supported_extensions(pipeline: Any) -> set[str] | None:
-    for component in pipeline.node_components.values():
-        types = getattr(component, "supported_types", None)
-        if types:
-            return {t.lower().lstrip(".") for t in types}
-    return None
 
 
 @router.post("/file-upload", response_model=UploadResponse)
@@ -86,7 +79,7 @@ def upload_file(
             f"{service.settings.indexing_pipeline_name!r} (INDEXING_PIPELINE_NAME).",
         )
     names = [safe_file_name(f.filename) for f in files]
-    extensions = _supported_extensions(pipeline)
+    extensions = routed_file_types(pipeline.node_components.values())
     for name in names:
         suffix = Path(name).suffix.lower().lstrip(".")
         if extensions is not None and suffix and suffix not in extensions:

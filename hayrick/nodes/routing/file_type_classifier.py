@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -222,6 +222,19 @@ class FileTypeClassifier(BaseComponent):
                 "groups them)."
             )
         return {"file_paths": groups}, self.edge_for(types[0])
+
+
+def routed_file_types(components: Iterable[Any]) -> set[str] | None:
+    """The file types (lower case, no dot: "txt", "pdf") that the first of `components` with `supported_types`
+    (a FileTypeClassifier) routes, or None when none has them: an indexing pipeline then takes every file.
+
+    Example: `routed_file_types(pipeline.node_components.values())`.
+    """
+    for component in components:
+        types = getattr(component, "supported_types", None)
+        if types:
+            return {t.lower().lstrip(".") for t in types}
+    return None
 
 
 def _as_list(file_paths: Any) -> list[Any]:
