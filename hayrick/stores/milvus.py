@@ -144,11 +144,21 @@ class MilvusDocumentStore(BaseDocumentStore):
     def _collection(self, index: str | None) -> str:
         name = index or self.index
         _check_name(name)
+        return self._open(name, self._create_documents_collection)
+
+    def _labels_collection(self, index: str | None) -> str:
+        label_index = index or self.label_index
+        _check_name(label_index)
+        return self._open(f"{label_index}{LABELS_SUFFIX}", self._create_labels_collection)  # one name may be both
+
+    def _open(self, name: str, create: Any) -> str:
+        """Collection `name`, created with `create(name)` if missing; a collection from an earlier session
+        starts released in Milvus and is loaded once."""
         if name not in self._ready:
             if self.client.has_collection(name):
-                self.client.load_collection(name)  # a collection from an earlier session starts released
+                self.client.load_collection(name)
             else:
-                self._create_documents_collection(name)
+                create(name)
             self._ready.add(name)
         return name
 
@@ -174,25 +184,19 @@ class MilvusDocumentStore(BaseDocumentStore):
             indexes.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         self.client.create_collection(name, schema=schema, index_params=indexes, consistency_level="Strong")
 
-    def _labels_collection(self, index: str | None) -> str:
-        label_index = index or self.label_index
-        _check_name(label_index)
-        name = f"{label_index}{LABELS_SUFFIX}"  # apart from documents: one name may be both
-        if name not in self._ready:
-            if not self.client.has_collection(name):
-                DataType = self._pymilvus.DataType
-                schema = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
-                schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=512)
-                schema.add_field("label", DataType.JSON)
-                schema.add_field("seq", DataType.INT64)
-                schema.add_field("vector", DataType.FLOAT_VECTOR, dim=2)  # Milvus needs one; never searched
-                indexes = self.client.prepare_index_params()
-                indexes.add_index("vector", index_type="FLAT", metric_type="L2")
-                self.client.create_collection(name, schema=schema, index_params=indexes, consistency_level="Strong")
-            else:
-                self.client.load_collection(name)
-            self._ready.add(name)
-        return name
+    def _create_labels_collection(self, name: str) -> None:
+        DataType = self._pymilvus.DataType
+        schema = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=512)
+        schema.add_field("label", DataType.JSON)
+        schema.add_field("seq", DataType.INT64)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=2)  # Milvus needs one; never searched
+        indexes = self.client.prepare_index_params()
+        indexes.add_index("vector", index_type="FLAT", metric_type="L2")
+        self.client.create_collection(name, schema=schema, index_params=indexes, consistency_level="Strong")
+
+    def _count(self, name: str, expression: str) -> int:
+        return int(self.client.query(name, filter=expression, output_fields=["count(*)"])[0]["count(*)"])
 
     def _next_seq(self, count: int) -> int:
         """The first of `count` increasing write numbers (order of insertion, as the other stores keep it)."""
@@ -321,13 +325,12 @@ class MilvusDocumentStore(BaseDocumentStore):
         name = self._collection(index)
         expression = combine(to_expression(parse_filters(filters)),
                              "has_embedding == false" if only_documents_without_embedding else "")  # fmt: skip
-        result = self.client.query(name, filter=expression, output_fields=["count(*)"])
-        return int(result[0]["count(*)"])
+        return self._count(name, expression)
 
     def get_embedding_count(self, index: str | None = None, filters: Mapping[str, Any] | None = None) -> int:
         name = self._collection(index)
         expression = combine(to_expression(parse_filters(filters)), "has_embedding == true")
-        return int(self.client.query(name, filter=expression, output_fields=["count(*)"])[0]["count(*)"])
+        return self._count(name, expression)
 
     def delete_documents(
         self,
@@ -475,7 +478,7 @@ class MilvusDocumentStore(BaseDocumentStore):
 
     def get_label_count(self, index: str | None = None) -> int:
         name = self._labels_collection(index)
-        return int(self.client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"])
+        return self._count(name, "")
 
     def get_all_labels(self, index: str | None = None, filters: Mapping[str, Any] | None = None,
                        headers: dict[str, str] | None = None) -> list[Label]:  # fmt: skip
