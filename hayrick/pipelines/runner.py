@@ -22,12 +22,16 @@ Data flow, as in Haystack 1.x:
 - a successor runs only if its predecessor took the edge it hangs on (or `output_all`);
 - the result is the root inputs updated with the outputs of each node that ran and
   none of whose successors ran, in execution order.
+
+`walk` holds these rules and leaves the calls to its driver: `execute` calls each node in
+this process, `execute_async` awaits a coroutine per node (`RayPipeline` sends the call to a
+Ray actor), so every runner follows the same rules.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -39,7 +43,11 @@ from hayrick.pipelines.params import NodeSignature, route_params
 
 
 class PlannedNode:
-    """One node of an execution plan."""
+    """One node of an execution plan.
+
+    Its signature is read from the component's class, or from `component.component_class`
+    where the component stands for a node that runs elsewhere (a Ray actor's proxy).
+    """
 
     __slots__ = (
         "edges",
@@ -56,17 +64,18 @@ class PlannedNode:
     )
 
     def __init__(self, name: str, component: BaseComponent, graph: nx.DiGraph, batch: bool):
+        cls = getattr(component, "component_class", None) or type(component)
         self.name = name
-        self.type_name = type(component).__name__
+        self.type_name = cls.__name__
         self.method: Callable[..., Any] = component.run_batch if batch else component.run
         self.preds = tuple((source, graph.edges[source, name]["label"]) for source in graph.predecessors(name))
         self.successors = tuple(graph.successors(name))
-        names, takes_all = accepted_parameters(self.method)
-        required = required_parameters(self.method)
-        if batch and type(component).run_batch is BaseComponent.run_batch:
+        names, takes_all = accepted_parameters(cls.run_batch if batch else cls.run)
+        required = required_parameters(cls.run_batch if batch else cls.run)
+        if batch and cls.run_batch is BaseComponent.run_batch:
             # The default run_batch loops over run(): it accepts what run() accepts, with queries for query.
-            names, takes_all = accepted_parameters(component.run)
-            required = required_parameters(component.run)
+            names, takes_all = accepted_parameters(cls.run)
+            required = required_parameters(cls.run)
             names = (names - {"query"}) | {"queries"}
             required = frozenset("queries" if r == "query" else r for r in required)
         self.signature = NodeSignature(names, takes_all, self.type_name)
@@ -122,10 +131,55 @@ def haystack_order(graph: nx.DiGraph, root: str | None) -> list[str]:
     return order + [n for n in nx.topological_sort(graph) if n not in ran]
 
 
+#: What `walk` yields: the node to call and the keyword arguments to call it with.
+Call = tuple[PlannedNode, dict[str, Any]]
+
+
 def execute(
     plan: ExecutionPlan, root_inputs: dict[str, Any], params: Mapping[str, Any] | None, debug: bool = False
 ) -> dict[str, Any]:
-    """Run every node of `plan` that its predecessors route to, and assemble the result."""
+    """Run every node of `plan` that its predecessors route to, in this process, and assemble the result."""
+    steps = walk(plan, root_inputs, params, debug)
+    try:
+        node, kwargs = next(steps)
+        while True:
+            try:
+                result = node.method(**kwargs)
+            except Exception as exc:
+                raise node_failed(node, exc) from exc
+            node, kwargs = steps.send(result)
+    except StopIteration as done:
+        return done.value
+
+
+async def execute_async(
+    plan: ExecutionPlan,
+    root_inputs: dict[str, Any],
+    params: Mapping[str, Any] | None,
+    debug: bool,
+    call: Callable[[PlannedNode, dict[str, Any]], Awaitable[Any]],
+) -> dict[str, Any]:
+    """`execute` with each node's result awaited from `call(node, kwargs)`, which raises `NodeError` itself."""
+    steps = walk(plan, root_inputs, params, debug)
+    try:
+        node, kwargs = next(steps)
+        while True:
+            node, kwargs = steps.send(await call(node, kwargs))
+    except StopIteration as done:
+        return done.value
+
+
+def node_failed(node: PlannedNode, exc: BaseException) -> NodeError:
+    """The `NodeError` for an exception raised by `node`'s run method (chain `exc` to it)."""
+    return NodeError(
+        f"Node '{node.name}' ({node.type_name}) failed: {type(exc).__name__}: {exc}", node.name, node.type_name
+    )
+
+
+def walk(
+    plan: ExecutionPlan, root_inputs: dict[str, Any], params: Mapping[str, Any] | None, debug: bool = False
+) -> Generator[Call, Any, dict[str, Any]]:
+    """The run of `plan` as a generator: it yields each call to make, is sent its result, returns the result."""
     routed = route_params(params, plan.signatures)
     outputs: dict[str, dict[str, Any]] = {plan.root: root_inputs}  # type: ignore[dict-item]
     taken: dict[str, str] = {plan.root: "output_1"}  # type: ignore[dict-item]
@@ -168,12 +222,7 @@ def execute(
                 node.type_name,
             )
         start = time.perf_counter() if node_debug else 0.0
-        try:
-            result = node.method(**kwargs)
-        except Exception as exc:
-            raise NodeError(
-                f"Node '{node.name}' ({node.type_name}) failed: {type(exc).__name__}: {exc}", node.name, node.type_name
-            ) from exc
+        result = yield node, kwargs
         if type(result) is not tuple or len(result) != 2 or not isinstance(result[0], dict):
             raise NodeError(
                 f"Node '{node.name}' ({node.type_name}).{plan.method_name}() must return (outputs: dict, edge: str), "
