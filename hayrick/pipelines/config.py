@@ -30,7 +30,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -59,10 +59,15 @@ logger = logging.getLogger(__name__)
 CONFIG_VERSION = "1.0"
 _HAYSTACK_VERSION = re.compile(r"1\.26(\.\d+)?(rc\d+)?")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\pipelines\qa.yml is a path, not YAML text
-_TOP_KEYS = ("version", "components", "pipelines")
+_TOP_KEYS = ("version", "components", "pipelines", "extras")
 _COMPONENT_KEYS = ("name", "type", "params")
-_PIPELINE_KEYS = ("name", "nodes")
-_NODE_KEYS = ("name", "inputs")
+_PIPELINE_KEYS = ("name", "nodes", "type")
+#: `replicas` and `serve_deployment_kwargs` say how `RayPipeline` runs a node (Haystack 1.x's Ray keys);
+#: `Pipeline` reads them and runs the node once, in this process.
+_NODE_KEYS = ("name", "inputs", "replicas", "serve_deployment_kwargs")
+#: The values of `extras:` and of a pipeline's `type:` that Haystack 1.x wrote.
+_EXTRAS = ("ray",)
+_PIPELINE_TYPES = ("Pipeline", "RayPipeline")
 
 
 # ----------------------------------------------------------------------------- reading
@@ -117,7 +122,7 @@ def _parse_yaml(text: str, origin: str) -> dict[str, Any]:
         ) from None
     if not isinstance(config, dict):
         raise PipelineConfigError(
-            f"{origin}: a pipeline config is a mapping with the keys {', '.join(_TOP_KEYS)}; got {type(config).__name__}."
+            f"{origin}: a pipeline config is a mapping with the keys {', '.join(_TOP_KEYS[:3])}; got {type(config).__name__}."
         )
     return config
 
@@ -142,6 +147,12 @@ def normalize_config(config: Mapping[str, Any]) -> tuple[dict[str, dict], dict[s
     `{"name", "nodes": [{"name", "inputs"}], "where"}`.
     """
     _check_keys(config, _TOP_KEYS, "pipeline config")
+    extras = config.get("extras")
+    if extras is not None and extras not in _EXTRAS:
+        raise PipelineConfigError(
+            f"`extras: {extras!r}` is not known; the one extra a pipeline config may name is 'ray' (for "
+            "RayPipeline's `replicas` and `serve_deployment_kwargs`), or leave `extras` out."
+        )
     raw_components = config.get("components") or []
     raw_pipelines = config.get("pipelines")
     if not isinstance(raw_components, list):
@@ -176,6 +187,11 @@ def normalize_config(config: Mapping[str, Any]) -> tuple[dict[str, dict], dict[s
         name, nodes = entry.get("name"), entry.get("nodes")
         if not isinstance(name, str) or not name:
             raise PipelineConfigError(f"{label}: `name` must be a non-empty string, got {name!r}.")
+        if entry.get("type", "Pipeline") not in _PIPELINE_TYPES:
+            raise PipelineConfigError(
+                f"{label}: `type: {entry['type']!r}` is not a pipeline class; write Pipeline or RayPipeline, or "
+                "leave `type` out (the class that loads the file decides how it runs)."
+            )
         if name in pipelines:
             raise PipelineConfigError(f"{label}: a pipeline named '{name}' is defined twice; names must be unique.")
         if not isinstance(nodes, list) or not nodes:
@@ -199,9 +215,30 @@ def normalize_config(config: Mapping[str, Any]) -> tuple[dict[str, dict], dict[s
                     f"{node_label}: `inputs` must be a non-empty list of node names like [Query] or "
                     f"[Classifier.output_2], got {inputs!r}."
                 )
-            checked.append({"name": node_name, "inputs": inputs, "where": node_label})
+            checked.append({"name": node_name, "inputs": inputs, "where": node_label, **_ray_keys(node, node_label)})
         pipelines[name] = {"name": name, "nodes": checked, "where": label}
     return components, pipelines
+
+
+def _ray_keys(node: dict, where: str) -> dict[str, Any]:
+    """A node entry's `replicas` and `serve_deployment_kwargs`, checked (those it sets)."""
+    found: dict[str, Any] = {}
+    if "replicas" in node:
+        replicas = node["replicas"]
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 1:
+            raise PipelineConfigError(f"{where}: `replicas` must be an int >= 1 (how many copies RayPipeline runs), got {replicas!r}.")
+        found["replicas"] = replicas
+    if "serve_deployment_kwargs" in node:
+        kwargs = node["serve_deployment_kwargs"]
+        if kwargs is None:
+            kwargs = {}
+        if not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+            raise PipelineConfigError(
+                f"{where}: `serve_deployment_kwargs` must be a mapping such as {{num_replicas: 2, ray_actor_options: "
+                f"{{num_cpus: 1}}}}, got {kwargs!r}."
+            )
+        found["serve_deployment_kwargs"] = dict(kwargs)
+    return found
 
 
 def check_version(config: Mapping[str, Any], strict_version_check: bool = False) -> None:
@@ -275,6 +312,18 @@ def _references(name: str, params: dict, components: dict[str, dict]) -> list[st
     return found
 
 
+def component_classes(names: Iterable[str], components: dict[str, dict]) -> dict[str, type[BaseComponent]]:
+    """The class of each component named, and of every component their params refer to, by name."""
+    found: dict[str, type[BaseComponent]] = {}
+    queue = list(names)
+    while queue:
+        name = queue.pop()
+        if name not in found:
+            found[name] = _component_class(components[name])
+            queue += _references(name, components[name]["params"], components)
+    return found
+
+
 def _component_class(component: dict) -> type[BaseComponent]:
     try:
         return get_component_class(component["type"])
@@ -282,8 +331,18 @@ def _component_class(component: dict) -> type[BaseComponent]:
         raise PipelineConfigError(f"{component['where']}: {exc}") from None
 
 
-def build_component(name: str, components: dict[str, dict], built: dict[str, BaseComponent], chain: tuple = ()) -> BaseComponent:
-    """Build component `name`, building the components its params refer to first."""
+def build_component(
+    name: str,
+    components: dict[str, dict],
+    built: dict[str, BaseComponent],
+    chain: tuple = (),
+    classes: Mapping[str, type[BaseComponent]] | None = None,
+) -> BaseComponent:
+    """Build component `name`, building the components its params refer to first.
+
+    `classes` gives the class of a component by name where it is known already (a Ray worker is
+    sent the classes the driver resolved); the others are looked up by their `type`.
+    """
     if name in built:
         return built[name]
     component = components[name]
@@ -291,11 +350,11 @@ def build_component(name: str, components: dict[str, dict], built: dict[str, Bas
         raise PipelineConfigError(
             f"{component['where']}: components refer to each other in a cycle ({' -> '.join(chain + (name,))})."
         )
-    cls = _component_class(component)
+    cls = classes[name] if classes and name in classes else _component_class(component)
     params = dict(component["params"])
     refs = _references(name, params, components)
     for ref in refs:
-        build_component(ref, components, built, chain + (name,))
+        build_component(ref, components, built, chain + (name,), classes)
     for key, value in params.items():
         if isinstance(value, list):
             params[key] = [built[v] if isinstance(v, str) and v in refs else v for v in value]
