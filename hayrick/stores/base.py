@@ -22,6 +22,7 @@ written, so a bad document never leaves half a batch behind.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from abc import abstractmethod
@@ -55,6 +56,24 @@ class BaseDocumentStore(BaseComponent):
     supports_bm25: bool = False
     #: Whether the store keeps embeddings: `query_by_embedding` and `update_embeddings` work.
     supports_embeddings: bool = False
+
+    @classmethod
+    def _not_shared_across_processes(cls, params: Mapping[str, Any]) -> str | None:
+        """Why stores built with `params` in several processes would not hold the same documents; None if they do.
+
+        `RayPipeline` asks before it starts a node in Ray workers, each of which builds its own store
+        object from the config: that works for a database every worker reaches, not for a store that
+        lives in the memory (or the open file) of one process. A store of that kind returns a sentence
+        saying so and what to use instead.
+        """
+        return None
+
+    @classmethod
+    def _init_value(cls, params: Mapping[str, Any], name: str) -> Any:
+        """`params[name]`, or the default of that parameter of `__init__`."""
+        if name in params:
+            return params[name]
+        return inspect.signature(cls.__init__).parameters[name].default
 
     # ------------------------------------------------------------------ documents
     @abstractmethod

@@ -368,6 +368,15 @@ class FAISSDocumentStore(SQLDocumentStore):
 
     vector_index: FAISSVectorIndex
 
+    @classmethod
+    def _not_shared_across_processes(cls, params: Mapping[str, Any]) -> str | None:
+        if params.get("faiss_index_path") is not None:
+            return None  # every worker loads the same saved index (to search it, not to write to it)
+        return (
+            "FAISSDocumentStore keeps its vectors in the memory of one process; save it (store.save(path)) and give "
+            "the workers FAISSDocumentStore(faiss_index_path=path) to search, on a disk they all see"
+        )
+
     def __init__(
         self,
         sql_url: str = "sqlite://",

@@ -73,6 +73,10 @@ class InMemoryDocumentStore(BaseDocumentStore):
 
     supports_embeddings = True
 
+    @classmethod
+    def _not_shared_across_processes(cls, params: Mapping[str, Any]) -> str | None:
+        return "InMemoryDocumentStore keeps its documents in the memory of one process"
+
     def __init__(
         self,
         index: str = "document",

@@ -80,6 +80,13 @@ class MilvusDocumentStore(BaseDocumentStore):
         recreate_index: drop the collections of `index` and `label_index` first.
     """
 
+    @classmethod
+    def _not_shared_across_processes(cls, params: Mapping[str, Any]) -> str | None:
+        uri = str(cls._init_value(params, "uri"))
+        if uri.endswith(".db"):  # how pymilvus tells Milvus Lite from a server
+            return f"MilvusDocumentStore(uri={uri!r}) is Milvus Lite, whose file one process opens at a time"
+        return None
+
     def __init__(
         self,
         uri: str = "./hayrick_milvus.db",

@@ -149,6 +149,13 @@ class SQLDocumentStore(BaseDocumentStore):
     #: Show a progress bar in `update_embeddings`.
     progress_bar: bool = True
 
+    @classmethod
+    def _not_shared_across_processes(cls, params: Mapping[str, Any]) -> str | None:
+        url = str(cls._init_value(params, "url"))
+        if url.startswith("sqlite") and (url.rstrip("/").endswith(":") or ":memory:" in url or "mode=memory" in url):
+            return f"SQLDocumentStore(url={url!r}) is an in-memory SQLite database, one per process"
+        return None
+
     def __init__(
         self,
         url: str = "sqlite:///hayrick.db",
