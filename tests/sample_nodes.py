@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 from hayrick import BaseComponent, Document
@@ -126,3 +128,14 @@ class MetaTagger(BaseComponent):
     def run(self, meta: dict | None = None):
         held = type(self.store).__name__ if self.store is not None else None
         return {"meta": {**(meta or {}), "tag": self.tag, "held": held}}, "output_1"
+
+
+class ProcessId(BaseComponent):
+    """Reports the process it ran in, after `delay` seconds (which replica of a RayPipeline served a call)."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+
+    def run(self, query: str):
+        time.sleep(self.delay)
+        return {"pid": os.getpid()}, "output_1"

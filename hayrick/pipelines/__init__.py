@@ -7,6 +7,7 @@ from hayrick.pipelines.config import (
     save_pipelines,
     validate_config,
 )
+from hayrick.pipelines.ray import RayPipeline
 from hayrick.pipelines.standard import (
     BaseStandardPipeline,
     DocumentSearchPipeline,
@@ -23,6 +24,7 @@ __all__ = [
     "ExtractiveQAPipeline",
     "GenerativeQAPipeline",
     "Pipeline",
+    "RayPipeline",
     "RootNode",
     "SearchSummarizationPipeline",
     "pipelines_to_config",
