@@ -41,13 +41,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 REVIEWS = REPO / "hayrick" / "samples" / "reviews"
 CONFIG = REPO / "yaml_pipelines" / "ray_qa.yml"
-QUERIES = [
-    "How long does the battery last?", "Is it good for reading at night?", "Does the noise cancelling work?",
-    "Is the case bulky?", "How is the sound quality?", "Does it charge quickly?", "Is the screen too small?",
-    "Are the headphones comfortable?", "How are the photos in low light?", "Is the bass strong?",
-    "Does it fit in a bag?", "How long does setup take?", "Is it loud enough for a party?",
-    "Does the charger get hot?", "Is it light enough to hold?", "What about glare in sunlight?",
-]
+
+from benchmarks.api_load import QUERIES  # the API benchmark's questions; importable once REPO is on sys.path
 
 
 def config(db: str, reader: str, replicas: int, top_k: int) -> dict:
