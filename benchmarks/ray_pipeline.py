@@ -42,7 +42,8 @@ sys.path.insert(0, str(REPO))
 REVIEWS = REPO / "hayrick" / "samples" / "reviews"
 CONFIG = REPO / "yaml_pipelines" / "ray_qa.yml"
 
-from benchmarks.api_load import QUERIES  # the API benchmark's questions; importable once REPO is on sys.path
+# the API benchmark's questions about the reviews (importable once REPO is on sys.path)
+from benchmarks.api_load import QUERIES
 
 
 def config(db: str, reader: str, replicas: int, top_k: int) -> dict:
