@@ -151,18 +151,20 @@ class MilvusDocumentStore(BaseDocumentStore):
     def _collection(self, index: str | None) -> str:
         name = index or self.index
         _check_name(name)
-        return self._open(name, self._create_documents_collection)
+        return self._open(name, self._create_documents_collection, self._check_documents_collection)
 
     def _labels_collection(self, index: str | None) -> str:
         label_index = index or self.label_index
         _check_name(label_index)
         return self._open(f"{label_index}{LABELS_SUFFIX}", self._create_labels_collection)  # one name may be both
 
-    def _open(self, name: str, create: Any) -> str:
+    def _open(self, name: str, create: Any, check: Any = None) -> str:
         """Collection `name`, created with `create(name)` if missing; a collection from an earlier session
-        starts released in Milvus and is loaded once."""
+        is checked with `check(name)`, then loaded once (it starts released in Milvus)."""
         if name not in self._ready:
             if self.client.has_collection(name):
+                if check is not None:
+                    check(name)
                 self.client.load_collection(name)
             else:
                 create(name)
@@ -190,6 +192,25 @@ class MilvusDocumentStore(BaseDocumentStore):
                                          output_field_names=["sparse"]))  # fmt: skip
             indexes.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         self.client.create_collection(name, schema=schema, index_params=indexes, consistency_level="Strong")
+
+    def _check_documents_collection(self, name: str) -> None:
+        """Refuse a collection written with another embedding_dim, similarity or use_bm25 than this store's."""
+        fields = {f["name"]: f.get("params") or {} for f in self.client.describe_collection(name)["fields"]}
+        if "embedding" not in fields or "seq" not in fields:
+            raise DocumentStoreError(
+                f"MilvusDocumentStore: collection '{name}' at {self.uri} was not written by MilvusDocumentStore "
+                f"(its fields: {', '.join(fields)}); pass another index= name."
+            )
+        metric = self.client.describe_index(name, "embedding").get("metric_type")
+        found = {"embedding_dim": int(fields["embedding"].get("dim", 0)), "use_bm25": "sparse" in fields,
+                 "similarity": next((k for k, v in SIMILARITY_METRICS.items() if v == metric), metric)}  # fmt: skip
+        wanted = {"embedding_dim": self.embedding_dim, "use_bm25": self.use_bm25, "similarity": self.similarity}
+        differ = [f"{key}={found[key]!r} (this store: {wanted[key]!r})" for key in wanted if found[key] != wanted[key]]
+        if differ:
+            raise DocumentStoreError(
+                f"MilvusDocumentStore: collection '{name}' at {self.uri} was created with {', '.join(differ)}. Pass "
+                f"the collection's values, another index= name, or recreate_index=True to drop it and its documents."
+            )
 
     def _create_labels_collection(self, name: str) -> None:
         DataType = self._pymilvus.DataType

@@ -243,3 +243,34 @@ def test_documents_and_labels_may_share_an_index_name(store: MilvusDocumentStore
     assert store.get_document_count(index="shared") == 5 and store.get_label_count(index="shared") == len(labels)
     store.delete_index("shared")
     assert store.get_document_count(index="shared") == 0 and store.get_label_count(index="shared") == 0
+
+
+@pytest.mark.parametrize(
+    ("reopen", "says"),
+    [
+        ({"embedding_dim": EMBEDDING_DIM + 4}, f"embedding_dim={EMBEDDING_DIM}"),
+        ({"similarity": "l2"}, "similarity='cosine' \\(this store: 'l2'\\)"),
+        ({"use_bm25": False}, "use_bm25=True"),
+    ],
+)
+def test_reopening_a_collection_with_other_settings_is_refused(milvus_uri: str, reopen: dict, says: str) -> None:
+    settings = {"uri": milvus_uri, "embedding_dim": EMBEDDING_DIM, "similarity": "cosine", "progress_bar": False}
+    first = MilvusDocumentStore(**settings)
+    first.write_documents(sample_documents()[:3])
+    first.close()
+    other = MilvusDocumentStore(**{**settings, **reopen})
+    try:
+        with pytest.raises(DocumentStoreError, match=f"collection 'document' .*{says}.*recreate_index=True"):
+            other.get_document_count()
+    finally:
+        other.close()
+    same = MilvusDocumentStore(**settings)
+    try:
+        assert same.get_document_count() == 3  # nothing was lost by the refusal
+    finally:
+        same.close()
+    fresh = MilvusDocumentStore(**{**settings, **reopen, "recreate_index": True})
+    try:
+        assert fresh.get_document_count() == 0
+    finally:
+        fresh.close()
