@@ -1,6 +1,6 @@
 """Reader throughput: FARMReader against TransformersReader, the transformers 4.57 QA pipeline and the bare model.
 
-Run: python benchmarks/reader_speed.py [--queries 30] [--rounds 5] [--no-quantize] [--model DIR]
+Run: python benchmarks/reader_speed.py [--queries 30] [--rounds 5] [--no-quantize] [--no-onnx] [--model DIR]
 
 Inputs, the same for everyone: `--queries` SQuAD v1.1 dev questions (spread over the file), each
 with the 10 passages BM25 returns for it from all SQuAD dev paragraphs (hayrick's
@@ -19,7 +19,9 @@ machine it varies far less than wall time.
 "limit (bare model)" is the same fp32 model's forward passes alone over the same windows
 (FARMReader's windows, length-bucketed batches of FARMReader's batch_size, under inference_mode),
 without tokenisation or decoding: what no reader with this model can beat. "limit int8" is the
-same for the model FARMReader(quantize=True) runs.
+same for the model FARMReader(quantize=True) runs. "FARMReader onnxruntime" (and "int8") is
+FARMReader(backend="onnxruntime") (with quantize=True: ONNX Runtime's dynamic int8), exported once
+and cached before the rounds start.
 
 Goals from the issue: FARMReader's default path within 10% of the limit; quantize=True at least 2x
 the pipeline (its EM/F1 cost on SQuAD dev: `reader_squad.py --quantize`).
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds over all queries (after a 2-call warm-up)")
     parser.add_argument("--no-quantize", action="store_true", help="leave out FARMReader(quantize=True)")
+    parser.add_argument("--no-onnx", action="store_true", help="leave out FARMReader(backend='onnxruntime')")
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--pipeline-batch-size", type=int, default=16)
     parser.add_argument("--model", default=str(DEFAULT_MODEL))
@@ -129,6 +132,11 @@ def main() -> None:
         farm_q = FARMReader(args.model, progress_bar=False, quantize=True, **settings)
         systems["FARMReader quantize=True"] = reader_timer(farm_q, calls)
         systems["limit int8 (bare model)"] = bare_model_timer(farm_q, calls)
+    if not args.no_onnx:
+        onnx = FARMReader(args.model, progress_bar=False, backend="onnxruntime", **settings)
+        systems["FARMReader onnxruntime"] = reader_timer(onnx, calls)
+        onnx_q = FARMReader(args.model, progress_bar=False, backend="onnxruntime", quantize=True, **settings)
+        systems["FARMReader onnxruntime int8"] = reader_timer(onnx_q, calls)
     systems["TransformersReader"] = reader_timer(TransformersReader(args.model, **settings), calls)
     worker = None
     if not args.skip_pipeline:

@@ -30,6 +30,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "ray": ("ray",),
     "milvus": ("pymilvus",),
     "api": ("fastapi", "uvicorn", "python-multipart", "psutil"),
+    "onnx": ("onnxruntime", "onnx"),
 }
 
 #: Extras whose packages need torch installed first (its CPU build, to avoid GBs of CUDA packages).

@@ -66,8 +66,14 @@ class FARMReader(BaseReader):
         quantize: int8 linear layers for CPU inference: weights quantised per output channel once,
             activations per token at run time (see `hayrick.nodes.readers.quantization`). About 2x
             faster on CPUs with int8 dot products (AVX512-VNNI, AMX), a fraction of an EM point less
-            exact; figures in benchmarks/reader_speed.py and reader_squad.py --quantize.
+            exact; figures in benchmarks/reader_speed.py and reader_squad.py --quantize. With
+            `backend="onnxruntime"`, ONNX Runtime's dynamic int8 quantisation instead.
+        backend: "torch" (default) or "onnxruntime" (the `[onnx]` extra, CPU): the model is exported to
+            ONNX once, cached next to the model (see `hayrick.nodes.readers.onnx_backend`), and run with
+            ONNX Runtime's graph optimisations; answers come from the same decoding code.
     """
+
+    BACKENDS = ("torch", "onnxruntime")
 
     def __init__(
         self,
@@ -96,10 +102,16 @@ class FARMReader(BaseReader):
         max_query_length: int = 64,
         max_answer_length: int = 15,
         quantize: bool = False,
+        backend: str = "torch",
     ):
         owner = type(self).__name__
         for module in ("torch", "transformers"):
             require(module, owner=owner, extra="inference")
+        if backend not in self.BACKENDS:
+            raise ComponentError(f"{owner}: backend must be one of {', '.join(self.BACKENDS)}, got {backend!r}.")
+        if backend == "onnxruntime":
+            for module in ("onnxruntime", "onnx"):
+                require(module, owner=f"{owner}(backend='onnxruntime')", extra="onnx")
         for name, value, minimum in [
             ("context_window_size", context_window_size, 0),
             ("batch_size", batch_size, 1),
@@ -143,10 +155,11 @@ class FARMReader(BaseReader):
         self.use_confidence_scores = use_confidence_scores
         self.confidence_threshold = confidence_threshold
         self.quantize = quantize
+        self.backend = backend
 
         loading.configure_torch_threads()
-        self.device = loading.select_device(owner, use_gpu, devices)
-        if quantize:
+        self.device = loading.select_device(owner, use_gpu and backend == "torch", devices)
+        if quantize and backend == "torch":
             loading.check_quantizable(owner, self.device)
         self.model, self.tokenizer = loading.load_qa_model(
             owner,
@@ -158,6 +171,9 @@ class FARMReader(BaseReader):
             proxies=proxies,
         )
         loading.check_window_lengths(owner, self.tokenizer, self.model, max_seq_len, doc_stride, max_query_length)
+        if backend == "onnxruntime":
+            self.model = loading.onnx_model(str(model_name_or_path), self.model, quantize)
+            return
         self.model.to(self.device)
         if quantize:
             self.model = loading.quantize_model(owner, self.model, self.device)
@@ -259,10 +275,11 @@ class FARMReader(BaseReader):
 
     def save(self, directory: str | Path) -> None:
         """Writes the model and tokenizer (`save_pretrained`) to `directory`; both readers load the folder back."""
-        if self.quantize:
+        if self.quantize or self.backend != "torch":
             raise ValueError(
-                "FARMReader.save: an int8-quantized model cannot be saved in transformers format; "
-                "save a reader built with quantize=False and quantize it when loading."
+                f"FARMReader.save: an {'int8-quantized' if self.quantize else 'ONNX Runtime'} model cannot be saved in "
+                "transformers format; save a reader built with quantize=False and backend='torch', and load it with "
+                "the options you want."
             )
         Path(directory).mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(str(directory))
@@ -290,6 +307,12 @@ class FARMReader(BaseReader):
     ):
         """Fine-tunes the model on SQuAD-format files (see `hayrick.nodes.readers.training.train_reader`)."""
         from hayrick.nodes.readers.training import train_reader
+
+        if self.backend != "torch":
+            raise ValueError(
+                "FARMReader.train needs the torch model: build the reader with backend='torch' to train it, save it, "
+                "and load the saved folder with backend='onnxruntime'."
+            )
 
         return train_reader(
             self,

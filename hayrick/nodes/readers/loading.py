@@ -5,6 +5,7 @@ Torch and transformers are imported inside the functions, so importing this modu
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import numpy as np
 
 from hayrick.errors import ComponentError
 from hayrick.nodes.readers.windows import BATCH_COST_TOKENS, QAWindows, padded_batches
+
+logger = logging.getLogger(__name__)
 
 _threads_configured = False
 
@@ -180,6 +183,19 @@ def quantize_model(owner: str, model: Any, device: Any) -> Any:
 
     check_quantizable(owner, device)
     return quantize_linear_layers(model, owner)
+
+
+def onnx_model(model_name_or_path: str, model: Any, quantize: bool) -> Any:
+    """`model` exported to ONNX (or the cached export of these files and options), in an ONNX Runtime session."""
+    import torch
+
+    from hayrick.nodes.readers import onnx_backend
+
+    path = onnx_backend.cached_model_path(model_name_or_path, model, quantize)
+    if not path.is_file():
+        logger.info("Exporting %s to ONNX (%s), once: %s", model_name_or_path, "int8" if quantize else "fp32", path)
+        onnx_backend.export(model, path, quantize)
+    return onnx_backend.OnnxQAModel(path, model.config, threads=torch.get_num_threads())
 
 
 def forward_windows(
