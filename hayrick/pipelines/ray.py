@@ -575,11 +575,10 @@ def _check_resources(ray: Any, nodes: Any, local: bool) -> None:
     total = ray.available_resources() if local else ray.cluster_resources()
     asked: dict[str, float] = {}
     for node in nodes:
-        for option, resource in _RESOURCE_NAMES.items():
-            value = node.ray_actor_options.get(option)
-            if value:
-                asked[resource] = asked.get(resource, 0.0) + float(value) * (node.num_replicas if local else 1)
-        for resource, value in (node.ray_actor_options.get("resources") or {}).items():
+        options = node.ray_actor_options
+        per_replica = {resource: options[option] for option, resource in _RESOURCE_NAMES.items() if options.get(option)}
+        per_replica.update(options.get("resources") or {})
+        for resource, value in per_replica.items():
             asked[resource] = asked.get(resource, 0.0) + float(value) * (node.num_replicas if local else 1)
     has = "has free" if local else "has"
     short = [f"{value:g} {resource} (the cluster {has} {total.get(resource, 0):g})" for resource, value in asked.items()

@@ -58,7 +58,7 @@ def export(model: Any, path: Path, quantize: bool) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         fp32 = Path(tmp) / "model.onnx"
-        wrapper = _Logits(model, names).eval()
+        wrapper = _logits_module(model, names).eval()
         # ordinary token ids (not padding: RoBERTa derives positions from where the padding is), a full mask
         samples = {"input_ids": torch.arange(16).reshape(2, 8) % 10 + 5, "attention_mask": torch.ones((2, 8), dtype=torch.long),
                    "token_type_ids": torch.zeros((2, 8), dtype=torch.long)}  # fmt: skip
@@ -85,22 +85,20 @@ def _input_names(model: Any) -> tuple[str, ...]:
     return tuple(name for name in INPUT_NAMES if name in accepted)
 
 
-class _Logits:
+def _logits_module(model: Any, names: tuple[str, ...]) -> Any:
     """`model` as a torch module returning (start_logits, end_logits) from positional inputs, for tracing."""
+    import torch
 
-    def __new__(cls, model: Any, names: tuple[str, ...]) -> Any:
-        import torch
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
 
-        class Logits(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.model = model
+        def forward(self, *inputs: Any) -> tuple[Any, Any]:
+            output = self.model(**dict(zip(names, inputs)))
+            return output.start_logits, output.end_logits
 
-            def forward(self, *inputs: Any) -> tuple[Any, Any]:
-                output = self.model(**dict(zip(names, inputs)))
-                return output.start_logits, output.end_logits
-
-        return Logits()
+    return Logits()
 
 
 class OnnxQAModel:
